@@ -1,0 +1,1 @@
+"""Shared parts of the Insikt services: event contracts, messaging and service plumbing."""

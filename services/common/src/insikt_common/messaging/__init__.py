@@ -1,0 +1,1 @@
+"""Messaging: transactional outbox, relay, inbox-backed consumers and the two buses (Kafka, in-process)."""

@@ -1,0 +1,55 @@
+"""The message bus as the outbox relay and the consumers see it; Kafka and in-process implement it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    topic: str
+    key: str
+    value: bytes
+    headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    topic: str
+    partition: int
+    offset: int
+    key: str | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+class PublishError(RuntimeError):
+    """The bus did not acknowledge every message; the caller keeps them and tries again."""
+
+
+class Subscription(Protocol):
+    def poll(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
+        """Next records after the current position (at most ``max_records``)."""
+        ...
+
+    def commit(self) -> None:
+        """Commit the position after everything returned by ``poll`` so far."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class MessageBus(Protocol):
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Return once every message is acknowledged, or raise ``PublishError``."""
+        ...
+
+    def subscribe(self, topics: Sequence[str], group: str) -> Subscription:
+        """Join ``group``; a new group starts from the beginning of each topic."""
+        ...
+
+    def ping(self) -> bool:
+        """Whether the bus is reachable now (for ``/readyz``)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,211 @@
+"""Consuming events at least once, applying each exactly once.
+
+For every batch: the read-model changes and the inbox rows (processed event ids) commit in one
+database transaction; only then are the offsets committed. A redelivered event finds its id in
+the inbox and changes nothing. A message that can never be handled (not a CloudEvent, unknown
+type, invalid payload, rejected by its handler) goes to the dead-letter topic with the reason,
+and the batch goes on. Database and broker failures are not the message's fault: the batch is
+rolled back and read again from the last committed offset.
+"""
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from prometheus_client import Counter
+from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from insikt_common.contracts.envelope import CloudEvent, ContractError
+from insikt_common.messaging.bus import IncomingMessage, MessageBus, OutgoingMessage, Subscription
+from insikt_common.messaging.worker import LoopWorker
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, CloudEvent], None]
+
+CONSUMED = Counter("insikt_consumer_events", "Events applied by a consumer", ["group"])
+DEAD_LETTERED = Counter("insikt_consumer_dead_lettered", "Messages sent to the dead-letter topic", ["group"])
+
+
+def dead_letter_topic(group: str) -> str:
+    return f"{group}.dlq"
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    message: IncomingMessage
+    event: CloudEvent
+    handler: Handler
+
+
+class _Poison(Exception):
+    def __init__(self, message: IncomingMessage, reason: str) -> None:
+        super().__init__(reason)
+        self.message = message
+        self.reason = reason
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        inbox: Table,
+        bus: MessageBus,
+        group: str,
+        topics: Sequence[str],
+        handlers: Mapping[str, Handler],
+        batch_size: int = 500,
+        poll_timeout_s: float = 0.5,
+    ) -> None:
+        self._sessions = sessions
+        self._inbox = inbox
+        self._bus = bus
+        self._group = group
+        self._topics = list(topics)
+        self._handlers = dict(handlers)
+        self._batch_size = batch_size
+        self._poll_timeout_s = poll_timeout_s
+        self._subscription: Subscription | None = None
+        self._worker = LoopWorker(f"{group}-consumer", self.consume_once, idle_wait_s=0)
+
+    def consume_once(self) -> int:
+        """Poll one batch and apply it; returns how many messages were read."""
+        if self._subscription is None:
+            self._subscription = self._bus.subscribe(self._topics, self._group)
+        try:
+            messages = self._subscription.poll(self._poll_timeout_s, self._batch_size)
+            if messages:
+                self.apply(messages)
+                self._subscription.commit()
+            return len(messages)
+        except Exception:
+            # Rejoin from the committed offsets: nothing after them counts as processed.
+            self._subscription.close()
+            self._subscription = None
+            raise
+
+    def apply(self, messages: Sequence[IncomingMessage]) -> None:
+        """Apply a batch in one transaction, then dead-letter what could not be handled."""
+        decoded, poison = self._decode(messages)
+        try:
+            applied = self._apply_batch(decoded)
+        except _Poison:
+            applied, poison_in_handlers = self._apply_isolated(decoded)
+            poison.extend(poison_in_handlers)
+        if poison:
+            self._dead_letter(poison)
+        CONSUMED.labels(self._group).inc(applied)
+
+    def _decode(self, messages: Sequence[IncomingMessage]) -> tuple[list[_Decoded], list[_Poison]]:
+        decoded: list[_Decoded] = []
+        poison: list[_Poison] = []
+        for message in messages:
+            try:
+                event = CloudEvent.from_bytes(message.value)
+                handler = self._handlers[event.type]
+            except ContractError as exc:
+                poison.append(_Poison(message, str(exc)))
+            except KeyError as exc:
+                poison.append(_Poison(message, f"no handler for event type {exc.args[0]!r}"))
+            else:
+                decoded.append(_Decoded(message, event, handler))
+        return decoded, poison
+
+    def _apply_isolated(self, decoded: list[_Decoded]) -> tuple[int, list[_Poison]]:
+        """Slow path after a poison message: each event in its own savepoint."""
+        poison: list[_Poison] = []
+        with self._sessions() as session, session.begin():
+            fresh = self._unseen(session, decoded)
+            for item in fresh:
+                try:
+                    with session.begin_nested():
+                        self._apply_one(session, item)
+                except _Poison as exc:
+                    poison.append(exc)
+        return len(fresh) - len(poison), poison
+
+    def _apply_batch(self, decoded: list[_Decoded]) -> int:
+        with self._sessions() as session, session.begin():
+            fresh = self._unseen(session, decoded)
+            for item in fresh:
+                self._apply_one(session, item)
+        return len(fresh)
+
+    def _apply_one(self, session: Session, item: _Decoded) -> None:
+        try:
+            item.handler(session, item.event)
+            session.flush()
+        except (OperationalError, InterfaceError):
+            raise  # the database, not the message: retry the batch
+        except Exception as exc:
+            raise _Poison(item.message, f"{type(exc).__name__}: {exc}") from exc
+        session.execute(
+            insert(self._inbox).values(
+                source=item.event.source,
+                event_id=item.event.id,
+                event_type=item.event.type,
+                processed_on=date.today(),
+            )
+        )
+
+    def _unseen(self, session: Session, decoded: list[_Decoded]) -> list[_Decoded]:
+        """Drop events already in the inbox, and repeats within the batch."""
+        if not decoded:
+            return []
+        keys = {(d.event.source, d.event.id) for d in decoded}
+        seen = set(
+            session.execute(
+                select(self._inbox.c.source, self._inbox.c.event_id).where(
+                    tuple_(self._inbox.c.source, self._inbox.c.event_id).in_(list(keys))
+                )
+            ).tuples()
+        )
+        fresh: list[_Decoded] = []
+        for item in decoded:
+            key = (item.event.source, item.event.id)
+            if key not in seen:
+                seen.add(key)
+                fresh.append(item)
+        return fresh
+
+    def _dead_letter(self, poison: list[_Poison]) -> None:
+        for p in poison:
+            log.warning(
+                "dead-lettering %s[%d]@%d: %s", p.message.topic, p.message.partition, p.message.offset, p.reason
+            )
+        self._bus.publish(
+            [
+                OutgoingMessage(
+                    topic=dead_letter_topic(self._group),
+                    key=p.message.key or "",
+                    value=p.message.value or b"",
+                    headers=[
+                        *p.message.headers,
+                        ("dlq.reason", p.reason.encode()),
+                        ("dlq.topic", p.message.topic.encode()),
+                        ("dlq.partition", str(p.message.partition).encode()),
+                        ("dlq.offset", str(p.message.offset).encode()),
+                        ("dlq.consumer_group", self._group.encode()),
+                    ],
+                )
+                for p in poison
+            ]
+        )
+        DEAD_LETTERED.labels(self._group).inc(len(poison))
+
+    @property
+    def healthy(self) -> bool:
+        return self._worker.healthy
+
+    def start(self) -> None:
+        self._worker.start()
+
+    def stop(self) -> None:
+        self._worker.stop()
+        if self._subscription is not None:
+            self._subscription.close()
+            self._subscription = None

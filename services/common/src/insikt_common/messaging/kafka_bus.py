@@ -1,0 +1,150 @@
+"""The Kafka bus on kafka-python: idempotent producer with acks=all, consumers with manual commits.
+
+kafka-python is synchronous; the relay and the consumers call it from their own threads, never
+from the event loop. Clients are created lazily so a service starts (and keeps accepting work
+into its outbox) while the broker is down.
+"""
+
+import logging
+import socket
+import threading
+from collections.abc import Callable, Sequence
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
+
+from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage, PublishError
+
+log = logging.getLogger(__name__)
+
+ShortTopic = Callable[[str], str]
+"""Maps a prefixed Kafka topic back to its contract name."""
+
+
+class KafkaBus:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        client_id: str,
+        topic_prefix: str = "",
+        partitions: int = 6,
+        publish_timeout_s: float = 15.0,
+    ) -> None:
+        self._bootstrap = bootstrap_servers.split(",")
+        self._client_id = client_id
+        self._prefix = topic_prefix
+        self._partitions = partitions
+        self._publish_timeout_s = publish_timeout_s
+        self._producer: KafkaProducer | None = None
+        self._lock = threading.Lock()
+        self._known_topics: set[str] = set()
+
+    def full_topic(self, topic: str) -> str:
+        return f"{self._prefix}{topic}"
+
+    def _short_topic(self, topic: str) -> str:
+        return topic.removeprefix(self._prefix)
+
+    def _get_producer(self) -> KafkaProducer:
+        with self._lock:
+            if self._producer is None:
+                self._producer = KafkaProducer(
+                    bootstrap_servers=self._bootstrap,
+                    client_id=f"{self._client_id}-relay",
+                    acks="all",
+                    enable_idempotence=True,
+                    linger_ms=5,
+                    max_block_ms=int(self._publish_timeout_s * 1000),
+                    request_timeout_ms=10_000,
+                    delivery_timeout_ms=int(self._publish_timeout_s * 1000) + 10_000,
+                )
+            return self._producer
+
+    def ensure_topics(self, topics: Sequence[str]) -> None:
+        """Create missing topics with the configured partition count (keys spread across them)."""
+        missing = [self.full_topic(t) for t in topics if self.full_topic(t) not in self._known_topics]
+        if not missing:
+            return
+        admin = KafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=f"{self._client_id}-admin")
+        try:
+            admin.create_topics(
+                {name: {"num_partitions": self._partitions, "replication_factor": -1} for name in missing},
+                raise_errors=False,
+            )
+            admin.wait_for_topics(missing)
+        finally:
+            admin.close()
+        self._known_topics.update(missing)
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        try:
+            producer = self._get_producer()
+            futures = [
+                producer.send(
+                    self.full_topic(m.topic), value=m.value, key=m.key.encode(), headers=m.headers
+                )
+                for m in messages
+            ]
+            producer.flush(timeout=self._publish_timeout_s + 10)
+            for future in futures:
+                future.get(timeout=0)
+        except (KafkaError, OSError) as exc:
+            raise PublishError(f"Kafka did not acknowledge the batch: {exc!r}") from exc
+
+    def subscribe(self, topics: Sequence[str], group: str) -> "KafkaSubscription":
+        self.ensure_topics(topics)
+        consumer = KafkaConsumer(
+            *[self.full_topic(t) for t in topics],
+            bootstrap_servers=self._bootstrap,
+            client_id=f"{self._client_id}-{group}",
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+        )
+        return KafkaSubscription(consumer, self._short_topic)
+
+    def ping(self) -> bool:
+        """Whether some bootstrap server accepts a connection (quick; the clients reconnect alone)."""
+        for server in self._bootstrap:
+            host, _, port = server.strip().rpartition(":")
+            try:
+                with socket.create_connection((host.strip("[]"), int(port)), timeout=1.0):
+                    return True
+            except (OSError, ValueError):
+                continue
+        return False
+
+    def close(self) -> None:
+        with self._lock:
+            if self._producer is not None:
+                self._producer.close(timeout=5)
+                self._producer = None
+
+
+class KafkaSubscription:
+    def __init__(self, consumer: KafkaConsumer, short_topic: ShortTopic) -> None:
+        self._consumer = consumer
+        self._short_topic = short_topic
+
+    def poll(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
+        polled = self._consumer.poll(timeout_ms=int(timeout_s * 1000), max_records=max_records)
+        return [
+            IncomingMessage(
+                topic=self._short_topic(record.topic),
+                partition=record.partition,
+                offset=record.offset,
+                key=record.key.decode() if record.key is not None else None,
+                value=record.value,
+                headers=list(record.headers or []),
+            )
+            for records in polled.values()
+            for record in records
+        ]
+
+    def commit(self) -> None:
+        self._consumer.commit()
+
+    def close(self) -> None:
+        self._consumer.close(autocommit=False)
+

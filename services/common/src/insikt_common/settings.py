@@ -1,0 +1,25 @@
+"""Settings every service shares; each service subclasses with its own env prefix and defaults."""
+
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+BusKind = Literal["memory", "kafka"]
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    environment: Environment = "development"
+    database_url: str
+    """SQLAlchemy URL: ``postgresql+psycopg://…`` for real use, ``sqlite:///file.db`` embedded."""
+    bus: BusKind = "memory"
+    """``kafka`` for anything real; ``memory`` only when all services share one process."""
+    kafka_bootstrap_servers: str = "localhost:9092"
+    kafka_topic_prefix: str = ""
+    kafka_topic_partitions: int = 6
+    db_pool_size: int = 10
+    relay_batch_size: int = 500
+    consumer_batch_size: int = 500
+    log_level: str = "INFO"

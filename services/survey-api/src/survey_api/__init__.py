@@ -1,0 +1,1 @@
+"""survey-api: anonymous survey intake."""

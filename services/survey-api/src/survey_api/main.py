@@ -1,0 +1,25 @@
+"""survey-api: ``uvicorn survey_api.main:create_app --factory``."""
+
+from fastapi import FastAPI
+
+from insikt_common.messaging.bus import MessageBus
+from insikt_common.service import ServiceDefinition, build_app
+from survey_api import tables
+from survey_api.config import SCHEMA, SERVICE_NAME, Settings
+from survey_api.questionnaires.router import router as questionnaires_router
+from survey_api.responses.router import router as responses_router
+from survey_api.rounds.router import router as rounds_router
+from survey_api.units.router import router as units_router
+
+DEFINITION = ServiceDefinition(
+    name=SERVICE_NAME,
+    title="Insikt survey-api",
+    description="Anonymous survey intake: questionnaires, rounds, units and responses.",
+    schema=SCHEMA,
+    routers=[questionnaires_router, units_router, rounds_router, responses_router],
+    outbox=tables.outbox,
+)
+
+
+def create_app(settings: Settings | None = None, bus: MessageBus | None = None) -> FastAPI:
+    return build_app(DEFINITION, settings or Settings(), bus)

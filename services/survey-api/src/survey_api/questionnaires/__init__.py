@@ -1,0 +1,1 @@
+"""Questionnaires: FHIR Questionnaire-shaped, versioned, immutable once published."""

@@ -1,0 +1,1 @@
+"""Anonymous responses: validated against the questionnaire, idempotent by submission id."""

@@ -1,0 +1,1 @@
+"""Rounds (undersökningsomgångar): a questionnaire version, a period and the participating units."""

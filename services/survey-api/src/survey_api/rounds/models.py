@@ -1,0 +1,25 @@
+from datetime import date
+
+from sqlmodel import Field
+
+from survey_api.models import SurveyTable
+
+
+class SurveyRound(SurveyTable, table=True):
+    __tablename__ = "survey_round"
+
+    id: str = Field(primary_key=True, max_length=36)
+    title: str = Field(max_length=200)
+    questionnaire_id: str = Field(foreign_key="survey.questionnaire.id", max_length=36)
+    opens_on: date
+    closes_on: date
+    status: str = Field(default="open", max_length=16)
+    min_cell_count: int = 5
+    """k: reports suppress every cell with fewer answers than this."""
+
+
+class RoundUnit(SurveyTable, table=True):
+    __tablename__ = "round_unit"
+
+    round_id: str = Field(foreign_key="survey.survey_round.id", primary_key=True, max_length=36)
+    unit_id: str = Field(foreign_key="survey.unit.id", primary_key=True, max_length=64)

@@ -1,0 +1,1 @@
+"""Units (enheter) taking part in surveys."""

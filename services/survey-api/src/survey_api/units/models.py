@@ -1,0 +1,10 @@
+from sqlmodel import Field
+
+from survey_api.models import SurveyTable
+
+
+class Unit(SurveyTable, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    type: str = Field(max_length=64)
+    municipality_code: str = Field(max_length=4)
