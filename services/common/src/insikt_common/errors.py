@@ -44,7 +44,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = [
-            field_error(".".join(str(p) for p in err["loc"] if p != "body"), err["msg"]) for err in exc.errors()
-        ]
+        detail = [field_error(".".join(str(p) for p in err["loc"] if p != "body"), err["msg"]) for err in exc.errors()]
         return JSONResponse({"error": "ValidationError", "detail": detail}, status_code=422)

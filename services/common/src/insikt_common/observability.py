@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from sqlalchemy import Engine, text
@@ -100,8 +100,12 @@ class RequestContextMiddleware:
             if route not in ("/healthz", "/readyz", "/metrics"):
                 self.log.info(
                     "request",
-                    extra={"method": scope["method"], "route": route, "status": status,
-                           "duration_ms": round(elapsed * 1000, 2)},
+                    extra={
+                        "method": scope["method"],
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
                 )
             request_id_var.reset(token)
 
@@ -109,7 +113,9 @@ class RequestContextMiddleware:
 ReadinessCheck = Callable[[], bool]
 
 
-def health_router(engine_of: Callable[[Request], Engine], checks_of: Callable[[Request], dict[str, ReadinessCheck]]) -> APIRouter:
+def health_router(
+    engine_of: Callable[[Request], Engine], checks_of: Callable[[Request], dict[str, ReadinessCheck]]
+) -> APIRouter:
     """``/healthz`` says the process is alive; ``/readyz`` that the database and the bus answer."""
     router = APIRouter(tags=["operations"])
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.errors import install_error_handlers
 from insikt_common.messaging.bus import MessageBus
-from insikt_common.messaging.consumer import Handler, EventConsumer
+from insikt_common.messaging.consumer import EventConsumer, Handler
 from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.messaging.outbox import OUTBOX_PENDING
@@ -67,8 +67,13 @@ def make_bus(settings: ServiceSettings, client_id: str) -> MessageBus:
 
 
 def build_app(definition: ServiceDefinition, settings: ServiceSettings, bus: MessageBus | None = None) -> FastAPI:
-    """An app for ``definition``; pass ``bus`` to share one in-process bus between services."""
-    configure_logging(definition.name, settings.log_level)
+    """An app for ``definition``.
+
+    Pass ``bus`` to share one in-process bus between services in one process; the caller then
+    also owns the logging set-up, which is process-wide.
+    """
+    if bus is None:
+        configure_logging(definition.name, settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -113,7 +118,9 @@ def _start_workers(
     app.state.relay = None
     app.state.consumer = None
     if definition.outbox is not None:
-        relay = OutboxRelay(engine, definition.outbox, bus, service=definition.name, batch_size=settings.relay_batch_size)
+        relay = OutboxRelay(
+            engine, definition.outbox, bus, service=definition.name, batch_size=settings.relay_batch_size
+        )
         _wake_relay_after_commit(app.state.sessions, relay)
         OUTBOX_BACKLOG.labels(definition.name).set_function(relay.backlog_or_nan)
         app.state.relay = relay
@@ -159,4 +166,3 @@ def _check_operation_ids(app: FastAPI) -> None:
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         raise RuntimeError(f"duplicate operation ids: {sorted(duplicates)}")
-

@@ -1,5 +1,6 @@
 """Every event type Insikt publishes: its topic, its payload model and what keys it in Kafka."""
 
+import builtins
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -16,10 +17,12 @@ P = TypeVar("P", bound=BaseModel)
 class EventSpec:
     type: str
     topic: str
-    payload: type[BaseModel]
+    payload: builtins.type[BaseModel]
     key_field: str
     """The payload field whose value is the Kafka key (the aggregate whose order matters)."""
     description: str
+    producer: str
+    consumer_groups: tuple[str, ...]
 
 
 RESPONSE_SUBMITTED = EventSpec(
@@ -28,6 +31,8 @@ RESPONSE_SUBMITTED = EventSpec(
     payload=ResponseSubmitted,
     key_field="unit.id",
     description="A survey response was accepted; counted by reporting.",
+    producer="survey-api",
+    consumer_groups=("reporting",),
 )
 PARTICIPANT_REGISTERED = EventSpec(
     type="se.insikt.outcome.participant.registered.v1",
@@ -35,6 +40,8 @@ PARTICIPANT_REGISTERED = EventSpec(
     payload=ParticipantRegistered,
     key_field="participant_id",
     description="A pseudonymous participant was registered at a unit.",
+    producer="outcome-api",
+    consumer_groups=("reporting",),
 )
 ASSESSMENT_RECORDED = EventSpec(
     type="se.insikt.outcome.assessment.recorded.v1",
@@ -42,6 +49,8 @@ ASSESSMENT_RECORDED = EventSpec(
     payload=AssessmentRecorded,
     key_field="participant_id",
     description="An assessment with one score per instrument area was recorded.",
+    producer="outcome-api",
+    consumer_groups=("reporting",),
 )
 
 CATALOGUE: dict[str, EventSpec] = {

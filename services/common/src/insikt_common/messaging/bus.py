@@ -36,6 +36,10 @@ class Subscription(Protocol):
         """Commit the position after everything returned by ``poll`` so far."""
         ...
 
+    def lag(self) -> int:
+        """Messages in the subscribed topics after the current position (as far as known)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Session, CloudEvent], None]
 
 CONSUMED = Counter("insikt_consumer_events", "Events applied by a consumer", ["group"])
+LAG = Gauge("insikt_consumer_lag", "Messages waiting after the consumer's position", ["group"])
 DEAD_LETTERED = Counter("insikt_consumer_dead_lettered", "Messages sent to the dead-letter topic", ["group"])
 
 
@@ -81,6 +82,7 @@ class EventConsumer:
             if messages:
                 self.apply(messages)
                 self._subscription.commit()
+            LAG.labels(self._group).set(self._subscription.lag())
             return len(messages)
         except Exception:
             # Rejoin from the committed offsets: nothing after them counts as processed.
@@ -157,13 +159,12 @@ class EventConsumer:
         if not decoded:
             return []
         keys = {(d.event.source, d.event.id) for d in decoded}
-        seen = set(
-            session.execute(
-                select(self._inbox.c.source, self._inbox.c.event_id).where(
-                    tuple_(self._inbox.c.source, self._inbox.c.event_id).in_(list(keys))
-                )
-            ).tuples()
+        rows = session.execute(
+            select(self._inbox.c.source, self._inbox.c.event_id).where(
+                tuple_(self._inbox.c.source, self._inbox.c.event_id).in_(list(keys))
+            )
         )
+        seen = {(source, event_id) for source, event_id in rows}
         fresh: list[_Decoded] = []
         for item in decoded:
             key = (item.event.source, item.event.id)

@@ -72,6 +72,10 @@ class InProcessSubscription:
                 batch = self._pending(max_records)
             return batch
 
+    def lag(self) -> int:
+        with self._bus._changed:
+            return sum(len(self._bus._logs[t]) - p for t, p in self._positions.items())
+
     def commit(self) -> None:
         with self._bus._changed:
             for topic, position in self._positions.items():

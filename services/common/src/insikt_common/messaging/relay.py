@@ -51,12 +51,8 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            self._bus.publish(
-                [OutgoingMessage(topic=r.topic, key=r.message_key, value=r.payload) for r in rows]
-            )
-            conn.execute(
-                update(t).where(t.c.seq.in_([r.seq for r in rows])).values(sent=True, sent_on=date.today())
-            )
+            self._bus.publish([OutgoingMessage(topic=r.topic, key=r.message_key, value=r.payload) for r in rows])
+            conn.execute(update(t).where(t.c.seq.in_([r.seq for r in rows])).values(sent=True, sent_on=date.today()))
         PUBLISHED.labels(self._service).inc(len(rows))
         return len(rows)
 

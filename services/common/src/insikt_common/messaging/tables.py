@@ -37,4 +37,3 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(200), nullable=False),
         Column("processed_on", Date, nullable=False),
     )
-

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import new_event, random_id
@@ -76,7 +77,7 @@ def submit(session: Session, data: ResponseSubmit, *, max_text: int, today: date
 
 
 def _find(session: Session, submission_key: str) -> Response | None:
-    return session.scalars(select(Response).where(Response.submission_key == submission_key)).first()
+    return session.scalars(select(Response).where(col(Response.submission_key) == submission_key)).first()
 
 
 def _repeat(earlier: Response, data: ResponseSubmit, digest: str) -> Receipt:

@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from insikt_common.contracts.envelope import random_id
 from insikt_common.errors import Gone, NotFound, Unprocessable, field_error
@@ -16,7 +17,7 @@ def open_round(session: Session, data: RoundCreate) -> RoundRead:
     if questionnaire is None or questionnaire.status != "published":
         raise Unprocessable([field_error("questionnaire_id", "must name a published questionnaire")])
     unit_ids = sorted(set(data.unit_ids))
-    known = set(session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids))))  # type: ignore[attr-defined]
+    known = set(session.scalars(select(col(Unit.id)).where(col(Unit.id).in_(unit_ids))))
     if missing := [u for u in unit_ids if u not in known]:
         raise Unprocessable([field_error("unit_ids", f"unknown units: {', '.join(missing)}")])
     survey_round = SurveyRound(
@@ -57,7 +58,7 @@ def ensure_accepting(survey_round: SurveyRound, today: date) -> None:
 
 
 def unit_ids_of(session: Session, round_id: str) -> list[str]:
-    return list(session.scalars(select(RoundUnit.unit_id).where(RoundUnit.round_id == round_id)))
+    return list(session.scalars(select(col(RoundUnit.unit_id)).where(col(RoundUnit.round_id) == round_id)))
 
 
 def takes_part(session: Session, round_id: str, unit_id: str) -> bool:

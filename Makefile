@@ -1,0 +1,49 @@
+# Insikt: `make run` starts everything embedded; `make test` runs the whole suite on real
+# PostgreSQL and Kafka (started from deploy/local when nothing else is given).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SOURCES := services/common/src services/survey-api/src services/outcome-api/src services/reporting/src
+
+.PHONY: run test lint format typecheck schemas system-deps kafka-jars clean help
+
+help:
+	@echo "make run    start the three services embedded (SQLite, in-process bus) with demo data"
+	@echo "make test   lint, type-check and run every test on real PostgreSQL and Kafka"
+
+$(STAMP): requirements-dev.txt constraints.txt services/*/pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) deploy/embedded/run.py
+
+system-deps:
+	bash deploy/local/install-system-deps.sh
+
+kafka-jars: system-deps
+	$(PY) deploy/local/kafka_broker.py jars
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check services tests deploy
+	$(VENV)/bin/ruff format --check services tests deploy
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy $(SOURCES)
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix services tests deploy
+	$(VENV)/bin/ruff format services tests deploy
+
+schemas: $(STAMP)
+	$(PY) -m insikt_common.contracts.generate
+
+test: $(STAMP) kafka-jars lint typecheck
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .run .pytest_cache .mypy_cache .ruff_cache

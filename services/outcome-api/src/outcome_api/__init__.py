@@ -1,0 +1,1 @@
+"""outcome-api: individual outcome tracking for pseudonymous participants."""

@@ -1,0 +1,1 @@
+"""Assessments: repeated scorings of a participant's areas, the raw material of outcome reports."""

@@ -1,0 +1,39 @@
+"""Settings of outcome-api, read once in the app factory from ``OUTCOME_*`` environment variables."""
+
+from pydantic import model_validator
+from pydantic_settings import SettingsConfigDict
+
+from insikt_common.settings import ServiceSettings
+
+SERVICE_NAME = "outcome-api"
+SCHEMA = "outcome"
+EVENT_SOURCE = f"/{SERVICE_NAME}"
+"""The CloudEvents ``source`` of every event this service publishes."""
+
+DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key"
+PLACEHOLDER_KEYS = frozenset({"", DEV_PSEUDONYM_KEY, "changethis", "changeme", "secret"})
+MIN_KEY_LENGTH = 32
+
+
+class Settings(ServiceSettings):
+    """Read from ``OUTCOME_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="OUTCOME_", extra="ignore")
+
+    database_url: str = "sqlite:///.run/outcome.db"
+    pseudonym_key: str = DEV_PSEUDONYM_KEY
+    """Secret of the personnummer HMAC. Changing it unlinks every stored pseudonym, so it is kept
+    like a database key: generated once per deployment, backed up, never rotated casually."""
+    organisation_id: str = "demo-org"
+    """The organisation every request acts for until authentication arrives (a later issue)."""
+
+    @model_validator(mode="after")
+    def _real_key_outside_development(self) -> "Settings":
+        """A known or short key lets anyone recompute pseudonyms from the few million personnummer."""
+        if self.environment in ("development", "test"):
+            return self
+        if self.pseudonym_key in PLACEHOLDER_KEYS:
+            raise ValueError(f"OUTCOME_PSEUDONYM_KEY must be set to a real secret in {self.environment}")
+        if len(self.pseudonym_key) < MIN_KEY_LENGTH:
+            raise ValueError(f"OUTCOME_PSEUDONYM_KEY must be at least {MIN_KEY_LENGTH} characters")
+        return self

@@ -1,0 +1,1 @@
+"""Instruments: the areas (livsområden) an assessment scores and the scale the scores live on."""

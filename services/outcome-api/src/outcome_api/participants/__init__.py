@@ -1,0 +1,1 @@
+"""Participants: pseudonymous people followed over time, linked by a keyed hash of their personnummer."""

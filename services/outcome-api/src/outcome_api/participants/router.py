@@ -1,0 +1,44 @@
+from fastapi import APIRouter, Request, Response, status
+
+from insikt_common.db import SessionDep
+from outcome_api.organisation import OrganisationDep
+from outcome_api.participants import service
+from outcome_api.participants.schemas import ParticipantCreate, ParticipantRead
+
+router = APIRouter(prefix="/v1/participants", tags=["participants"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {
+            "description": "The personnummer is already registered; that participant",
+            "model": ParticipantRead,
+        },
+        422: {"description": "Invalid input, e.g. a personnummer with a wrong check digit"},
+    },
+)
+def register_participant(
+    data: ParticipantCreate,
+    session: SessionDep,
+    organisation_id: OrganisationDep,
+    request: Request,
+    response: Response,
+) -> ParticipantRead:
+    """Register a pseudonymous participant at a unit; a known personnummer returns that participant."""
+    participant, created = service.register(
+        session, organisation_id, data, pseudonym_key=request.app.state.settings.pseudonym_key
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return participant
+
+
+@router.get("/{participant_id}", responses={404: {"description": "Unknown participant"}})
+def get_participant(
+    participant_id: str,
+    session: SessionDep,
+    organisation_id: OrganisationDep,
+) -> ParticipantRead:
+    return service.get(session, organisation_id, participant_id)

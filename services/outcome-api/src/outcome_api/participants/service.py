@@ -1,0 +1,107 @@
+from datetime import date
+
+from pydantic import SecretStr
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from insikt_common.contracts.catalogue import PARTICIPANT_REGISTERED
+from insikt_common.contracts.envelope import new_event, random_id
+from insikt_common.contracts.outcome import ParticipantRegistered
+from insikt_common.errors import NotFound, Unprocessable, field_error
+from insikt_common.messaging.outbox import add_to_outbox
+from outcome_api.config import EVENT_SOURCE
+from outcome_api.models import outbox
+from outcome_api.participants import personnummer, repository
+from outcome_api.participants.models import Participant
+from outcome_api.participants.schemas import ParticipantCreate, ParticipantRead
+from outcome_api.units import service as units
+
+
+def register(
+    session: Session,
+    organisation_id: str,
+    data: ParticipantCreate,
+    *,
+    pseudonym_key: str,
+    today: date | None = None,
+) -> tuple[ParticipantRead, bool]:
+    """Store a participant and its event; returns it and whether it is new.
+
+    A personnummer already registered in the organisation returns that participant unchanged, so
+    a case system can register the same person again without creating a second identity.
+    """
+    today = today or date.today()
+    personnummer_hmac = _pseudonym(data.personnummer, pseudonym_key, today)
+    if (known := _registered(session, organisation_id, personnummer_hmac)) is not None:
+        return to_read(session, known), False
+
+    unit = units.upsert(session, data.unit)
+    session.flush()
+    participant = Participant(
+        id=random_id(),
+        organisation_id=organisation_id,
+        unit_id=unit.id,
+        birth_year=data.birth_year,
+        gender=data.gender,
+        personnummer_hmac=personnummer_hmac,
+        registered_on=today,
+    )
+    try:
+        with session.begin_nested():
+            repository.add(session, participant)
+            session.flush()
+    except IntegrityError:
+        # Another request registered the same person a moment ago.
+        if (known := _registered(session, organisation_id, personnummer_hmac)) is None:
+            raise
+        return to_read(session, known), False
+
+    payload = ParticipantRegistered(
+        participant_id=participant.id,
+        organisation_id=organisation_id,
+        unit=units.ref(unit),
+        birth_year=participant.birth_year,
+        gender=data.gender,
+    )
+    event = new_event(PARTICIPANT_REGISTERED.type, EVENT_SOURCE, f"participant/{participant.id}", payload)
+    add_to_outbox(session, outbox, PARTICIPANT_REGISTERED, event)
+    return to_read(session, participant), True
+
+
+def get(session: Session, organisation_id: str, participant_id: str) -> ParticipantRead:
+    return to_read(session, get_or_raise(session, organisation_id, participant_id))
+
+
+def get_or_raise(session: Session, organisation_id: str, participant_id: str) -> Participant:
+    participant = repository.get(session, organisation_id, participant_id)
+    if participant is None:
+        raise NotFound(f"participant {participant_id} not found")
+    return participant
+
+
+def to_read(session: Session, participant: Participant) -> ParticipantRead:
+    return ParticipantRead(
+        id=participant.id,
+        organisation_id=participant.organisation_id,
+        unit=units.ref(units.get(session, participant.unit_id)),
+        birth_year=participant.birth_year,
+        gender=participant.gender,
+        registered_on=participant.registered_on,
+        has_personnummer=participant.personnummer_hmac is not None,
+    )
+
+
+def _pseudonym(given: SecretStr | None, key: str, today: date) -> str | None:
+    if given is None:
+        return None
+    try:
+        normalised = personnummer.normalise(given.get_secret_value(), today)
+    except personnummer.InvalidPersonnummer as exc:
+        raise Unprocessable([field_error("personnummer", str(exc))]) from None
+    return personnummer.pseudonym(normalised, key)
+
+
+def _registered(session: Session, organisation_id: str, personnummer_hmac: str | None) -> Participant | None:
+    if personnummer_hmac is None:
+        return None
+    return repository.find_by_pseudonym(session, organisation_id, personnummer_hmac)

@@ -1,0 +1,1 @@
+"""Units (enheter) participants are registered at; their metadata arrives with the first mention."""

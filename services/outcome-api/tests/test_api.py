@@ -1,0 +1,163 @@
+"""The HTTP API end to end on SQLite: registering, assessing, the events, and where a personnummer
+must never turn up."""
+
+import io
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from insikt_common.contracts.catalogue import ASSESSMENT_RECORDED, PARTICIPANT_REGISTERED
+from insikt_common.contracts.envelope import CloudEvent
+from insikt_common.messaging.bus import IncomingMessage
+from insikt_common.messaging.memory_bus import InProcessBus
+from insikt_common.observability import JsonFormatter
+
+PERSONNUMMER = "19811218-9876"
+WRITTEN_FORMS = ["19811218-9876", "198112189876", "811218-9876", "8112189876"]
+ClientFor = Callable[[str], TestClient]
+UNIT = {"id": "0580-HVB01", "name": "HVB Solrosen", "type": "hvb", "municipality_code": "0580"}
+
+
+@pytest.fixture
+def logs(client: TestClient) -> Iterator[io.StringIO]:
+    """Everything logged during the test, as the service formats it.
+
+    It depends on ``client`` because building the app replaces the root logger's handlers.
+    """
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter("outcome-api"))
+    logging.getLogger().addHandler(handler)
+    yield stream
+    logging.getLogger().removeHandler(handler)
+
+
+def register(client: TestClient, **overrides: Any) -> Any:
+    body = {"unit": UNIT, "birth_year": 1981, "gender": "female", "personnummer": PERSONNUMMER}
+    return client.post("/v1/participants", json={**body, **overrides})
+
+
+def assessment(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "instrument_id": "insikt-livssituation",
+        "occasion": "baseline",
+        "rater": "self",
+        "assessed_on": date.today().isoformat(),
+        "scores": {"boende": 3, "ekonomi": 4, "trygghet": 8},
+    }
+    return {**body, **overrides}
+
+
+def published(bus: InProcessBus, topic: str, count: int, timeout_s: float = 5.0) -> list[IncomingMessage]:
+    """The topic's messages once the outbox relay has published ``count`` of them."""
+    deadline = time.monotonic() + timeout_s
+    while len(messages := bus.topic_messages(topic)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return messages
+
+
+def stored_bytes(database_file: Path) -> bytes:
+    """The database file and its WAL and shared-memory files: where committed rows can sit."""
+    return b"".join(p.read_bytes() for p in database_file.parent.glob(f"{database_file.name}*"))
+
+
+def test_register_assess_and_publish_without_the_personnummer(
+    client: TestClient, bus: InProcessBus, database_file: Path, logs: io.StringIO
+) -> None:
+    created = register(client)
+    assert created.status_code == 201
+    participant = created.json()
+    assert participant["unit"] == UNIT and participant["has_personnummer"] is True
+
+    again = register(client, personnummer="811218-9876", birth_year=None)
+    assert again.status_code == 200
+    assert again.json()["id"] == participant["id"]
+    assert client.get(f"/v1/participants/{participant['id']}").json() == participant
+
+    recorded = client.post(f"/v1/participants/{participant['id']}/assessments", json=assessment())
+    assert recorded.status_code == 201
+    listed = client.get(f"/v1/participants/{participant['id']}/assessments").json()
+    assert [a["id"] for a in listed] == [recorded.json()["id"]]
+    assert listed[0]["scores"] == {"boende": 3, "ekonomi": 4, "trygghet": 8}
+
+    [message] = published(bus, ASSESSMENT_RECORDED.topic, 1)
+    assert message.key == participant["id"]
+    event = CloudEvent.from_bytes(message.value)
+    assert event.type == ASSESSMENT_RECORDED.type
+    assert event.data["unit_id"] == UNIT["id"]
+    assert {s["area"]: s["score"] for s in event.data["scores"]} == {"boende": 3, "ekonomi": 4, "trygghet": 8}
+    registrations = published(bus, PARTICIPANT_REGISTERED.topic, 1)
+    assert len(registrations) == 1, "a repeated registration must not publish a second event"
+
+    stored = stored_bytes(database_file)
+    assert participant["id"].encode() in stored, "the scan must see the committed rows"
+    responses = json.dumps([participant, again.json(), listed])
+    logged = logs.getvalue()
+    assert '"message": "request"' in logged, "the scan must see the request log"
+    for written in WRITTEN_FORMS:
+        assert written.encode() not in stored
+        assert all(written.encode() not in m.value for m in [message, *registrations] if m.value)
+        assert written not in responses
+        assert written not in logged
+
+
+def test_the_same_personnummer_in_another_organisation_is_another_participant(client_for: ClientFor) -> None:
+    ours = register(client_for("demo-org")).json()
+    other_client = client_for("other-org")
+    theirs = register(other_client)
+    assert theirs.status_code == 201
+    assert theirs.json()["id"] != ours["id"]
+    assert other_client.get(f"/v1/participants/{ours['id']}").status_code == 404
+
+
+def test_participants_without_personnummer_are_never_merged(client: TestClient) -> None:
+    first = register(client, personnummer=None)
+    second = register(client, personnummer=None)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] != second.json()["id"]
+    assert first.json()["has_personnummer"] is False
+
+
+def test_an_invalid_personnummer_is_refused_without_echoing_it(client: TestClient) -> None:
+    refused = register(client, personnummer="19811218-9875")
+    assert refused.status_code == 422
+    expected = {"field": "personnummer", "message": "the check digit does not match"}
+    assert refused.json()["detail"] == [expected]
+    assert "9875" not in refused.text
+
+
+def test_invalid_scores_name_their_fields(client: TestClient) -> None:
+    participant_id = register(client).json()["id"]
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    bad = assessment(assessed_on=tomorrow, scores={"boende": 11, "simning": 5, "ekonomi": 4})
+    refused = client.post(f"/v1/participants/{participant_id}/assessments", json=bad)
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "Unprocessable"
+    assert [e["field"] for e in refused.json()["detail"]] == [
+        "assessed_on",
+        "scores.boende",
+        "scores.simning",
+    ]
+    assert client.get(f"/v1/participants/{participant_id}/assessments").json() == []
+
+
+def test_unknown_participant_is_not_found(client: TestClient) -> None:
+    missing = client.post("/v1/participants/no-such-id/assessments", json=assessment())
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "NotFound"
+    assert client.get("/v1/participants/no-such-id").status_code == 404
+    assert client.get("/v1/participants/no-such-id/assessments").status_code == 404
+
+
+def test_instruments_lists_the_example(client: TestClient) -> None:
+    [instrument] = client.get("/v1/instruments").json()
+    assert instrument["id"] == "insikt-livssituation"
+    assert instrument["version"] == 1
+    assert len(instrument["areas"]) == 10

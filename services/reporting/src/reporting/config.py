@@ -1,0 +1,17 @@
+from pydantic_settings import SettingsConfigDict
+
+from insikt_common.settings import ServiceSettings
+
+SERVICE_NAME = "reporting"
+SCHEMA = "reporting"
+CONSUMER_GROUP = "reporting"
+
+
+class Settings(ServiceSettings):
+    """Read from ``REPORTING_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore")
+
+    database_url: str = "sqlite:///.run/reporting.db"
+    min_cell_count: int = 5
+    """k: any number built from fewer answers or participants than this is suppressed."""

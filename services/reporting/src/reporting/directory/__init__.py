@@ -1,0 +1,1 @@
+"""The unit directory, kept from the unit metadata that events carry."""

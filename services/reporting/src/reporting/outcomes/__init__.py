@@ -1,0 +1,1 @@
+"""Outcome results: participants and assessments per unit, instrument area and occasion."""

@@ -1,0 +1,44 @@
+"""Helpers for read-model handlers: counters that add up in one statement on either database."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a table model, for bulk statements."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+def add_to_counters(
+    session: Session, table: Table, key_columns: Sequence[str], rows: Sequence[Mapping[str, Any]], added: Sequence[str]
+) -> None:
+    """Insert ``rows``, or add their ``added`` columns to the rows already there with the same key."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(list(rows))
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key_columns),
+        set_={column: table.c[column] + statement.excluded[column] for column in added},
+    )
+    session.execute(statement)
+
+
+def upsert(session: Session, table: Table, key_columns: Sequence[str], row: Mapping[str, Any]) -> None:
+    """Insert ``row`` or overwrite the row with the same key."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(dict(row))
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key_columns),
+        set_={c: statement.excluded[c] for c in row if c not in key_columns},
+    )
+    session.execute(statement)

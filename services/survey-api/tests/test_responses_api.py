@@ -1,0 +1,176 @@
+"""survey-api through its HTTP API, on a migrated SQLite file and the in-process bus."""
+
+import json
+import sqlite3
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from fastapi.testclient import TestClient
+
+from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
+from insikt_common.contracts.generate import SCHEMA_DIR
+from insikt_common.messaging.memory_bus import InProcessBus
+
+SCALE = [
+    {"code": "1", "display": "Mycket nöjd", "positive": True},
+    {"code": "4", "display": "Mycket missnöjd"},
+    {"code": "9", "display": "Vet inte", "nonSubstantive": True},
+]
+ITEMS = [
+    {"linkId": "bemotande", "text": "Bemötande?", "type": "choice", "required": True, "answerOption": SCALE},
+    {"linkId": "betyg", "text": "Betyg 1–10", "type": "integer", "minValue": 1, "maxValue": 10},
+    {"linkId": "kommentar", "text": "Något mer?", "type": "string"},
+]
+
+
+def _survey(client: TestClient, *, closes_in_days: int = 10) -> str:
+    questionnaire = client.post("/v1/questionnaires", json={"title": "Test", "item": ITEMS}).json()
+    assert client.post(f"/v1/questionnaires/{questionnaire['id']}/publish").status_code == 200
+    client.put("/v1/units/U1", json={"name": "Enhet 1", "type": "hvb", "municipality_code": "0580"})
+    client.put("/v1/units/U2", json={"name": "Enhet 2", "type": "hvb", "municipality_code": "0580"})
+    today = date.today()
+    response = client.post(
+        "/v1/rounds",
+        json={
+            "title": "R",
+            "questionnaire_id": questionnaire["id"],
+            "unit_ids": ["U1"],
+            "opens_on": (today - timedelta(days=20)).isoformat(),
+            "closes_on": (today + timedelta(days=closes_in_days)).isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def _body(round_id: str, answers: list[dict[str, Any]] | None = None, unit_id: str = "U1") -> dict[str, Any]:
+    return {
+        "submission_id": str(uuid.uuid4()),
+        "round_id": round_id,
+        "unit_id": unit_id,
+        "answers": answers if answers is not None else [{"link_id": "bemotande", "code": "1"}],
+    }
+
+
+def _events(bus: InProcessBus, expected: int) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 5
+    while len(messages := bus.topic_messages(RESPONSE_SUBMITTED.topic)) < expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return [json.loads(m.value or b"") for m in messages]
+
+
+def test_an_accepted_response_is_published_as_a_valid_event_without_time_of_day(
+    client: TestClient, bus: InProcessBus
+) -> None:
+    round_id = _survey(client)
+    body = _body(round_id, [{"link_id": "bemotande", "code": "1"}, {"link_id": "betyg", "number": 8}])
+    response = client.post("/v1/responses", json=body)
+    assert response.status_code == 201
+    assert response.json() == {
+        "submission_id": body["submission_id"],
+        "received_on": date.today().isoformat(),
+        "status": "accepted",
+    }
+
+    [event] = _events(bus, 1)
+    jsonschema.validate(event, json.loads((SCHEMA_DIR / f"{RESPONSE_SUBMITTED.type}.json").read_text()))
+    assert event["time"] == f"{date.today().isoformat()}T00:00:00Z"
+    assert event["data"]["unit"] == {"id": "U1", "name": "Enhet 1", "type": "hvb", "municipality_code": "0580"}
+    assert body["submission_id"] not in json.dumps(event)
+
+
+def test_the_same_submission_again_gets_the_same_receipt_and_other_content_a_conflict(
+    client: TestClient, bus: InProcessBus
+) -> None:
+    round_id = _survey(client)
+    body = _body(round_id)
+    first = client.post("/v1/responses", json=body)
+    again = client.post("/v1/responses", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    changed = {**body, "answers": [{"link_id": "bemotande", "code": "4"}]}
+    conflict = client.post("/v1/responses", json=changed)
+    assert conflict.status_code == 409
+    assert conflict.json()["error"] == "Conflict"
+    assert len(_events(bus, 1)) == 1
+
+
+def test_invalid_answers_get_422_naming_each_item_and_store_nothing(
+    client: TestClient, bus: InProcessBus, database_file: Path
+) -> None:
+    round_id = _survey(client)
+    response = client.post(
+        "/v1/responses",
+        json=_body(
+            round_id,
+            [
+                {"link_id": "okand", "code": "1"},
+                {"link_id": "betyg", "number": 11},
+                {"link_id": "kommentar", "text": "x" * 51},
+            ],
+        ),
+    )
+    assert response.status_code == 422
+    detail = {(d["field"], d["message"]) for d in response.json()["detail"]}
+    assert ("answers.0.link_id", "unknown linkId 'okand'") in detail
+    assert ("answers.1", "betyg: number must be between 1 and 10") in detail
+    assert ("answers.2", "kommentar: text must be at most 50 characters") in detail
+    assert ("answers", "required item 'bemotande' is missing") in detail
+
+    wrong_code = client.post("/v1/responses", json=_body(round_id, [{"link_id": "bemotande", "code": "7"}]))
+    assert wrong_code.status_code == 422
+    assert wrong_code.json()["detail"] == [{"field": "answers.0", "message": "bemotande: code must be one of 1, 4, 9"}]
+    time.sleep(0.2)
+    assert bus.topic_messages(RESPONSE_SUBMITTED.topic) == []
+
+
+def test_a_malformed_body_names_the_field(client: TestClient) -> None:
+    response = client.post(
+        "/v1/responses", json={"submission_id": "not-a-uuid", "round_id": "r", "unit_id": "U1", "answers": []}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "submission_id"
+
+
+def test_unknown_round_and_unit_outside_the_round_are_404_and_a_closed_round_is_410(client: TestClient) -> None:
+    round_id = _survey(client)
+    assert client.post("/v1/responses", json=_body("no-such-round")).status_code == 404
+    assert client.post("/v1/responses", json=_body(round_id, unit_id="U2")).status_code == 404
+    assert client.post(f"/v1/rounds/{round_id}/close").json()["status"] == "closed"
+    closed = client.post("/v1/responses", json=_body(round_id))
+    assert closed.status_code == 410
+    assert closed.json()["error"] == "Gone"
+
+
+def test_a_published_questionnaire_cannot_be_published_again(client: TestClient) -> None:
+    questionnaire = client.post("/v1/questionnaires", json={"title": "T", "item": ITEMS}).json()
+    assert client.post(f"/v1/questionnaires/{questionnaire['id']}/publish").status_code == 200
+    assert client.post(f"/v1/questionnaires/{questionnaire['id']}/publish").status_code == 409
+
+
+def test_the_stored_response_holds_no_submission_id_and_no_time_of_day(client: TestClient, database_file: Path) -> None:
+    round_id = _survey(client)
+    body = _body(round_id)
+    assert client.post("/v1/responses", json=body).status_code == 201
+    with sqlite3.connect(database_file) as db:
+        db.row_factory = sqlite3.Row
+        [row] = db.execute("SELECT * FROM response").fetchall()
+    stored = dict(row)
+    assert body["submission_id"] not in json.dumps(stored)
+    assert stored["submitted_on"] == date.today().isoformat()
+    assert set(stored) == {
+        "id",
+        "round_id",
+        "unit_id",
+        "questionnaire_id",
+        "questionnaire_version",
+        "submitted_on",
+        "answers",
+        "submission_key",
+        "content_digest",
+    }
+    assert uuid.UUID(stored["id"]).version == 4

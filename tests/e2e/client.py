@@ -1,0 +1,89 @@
+"""What a client of the public APIs does in these tests: set up a survey, answer it, read reports."""
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+SCALE = [
+    {"code": "1", "display": "Mycket nöjd", "positive": True},
+    {"code": "2", "display": "Ganska nöjd", "positive": True},
+    {"code": "3", "display": "Ganska missnöjd"},
+    {"code": "4", "display": "Mycket missnöjd"},
+    {"code": "9", "display": "Vet inte", "nonSubstantive": True},
+]
+
+
+def ok(response: httpx.Response) -> Any:
+    assert response.is_success, (
+        f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    )
+    return response.json()
+
+
+def open_survey(survey_url: str, unit_id: str) -> str:
+    """A published two-question questionnaire and an open round for one new unit; returns the round id."""
+    with httpx.Client(base_url=survey_url, timeout=10) as client:
+        questionnaire = ok(
+            client.post(
+                "/v1/questionnaires",
+                json={
+                    "title": "Brukarundersökning test",
+                    "item": [
+                        {
+                            "linkId": "bemotande",
+                            "text": "Bemötande",
+                            "type": "choice",
+                            "required": True,
+                            "answerOption": SCALE,
+                        },
+                        {"linkId": "trygghet", "text": "Trygghet", "type": "choice", "answerOption": SCALE},
+                    ],
+                },
+            )
+        )
+        ok(client.post(f"/v1/questionnaires/{questionnaire['id']}/publish"))
+        ok(
+            client.put(
+                f"/v1/units/{unit_id}", json={"name": f"Enhet {unit_id}", "type": "hvb", "municipality_code": "0580"}
+            )
+        )
+        today = date.today()
+        survey_round = ok(
+            client.post(
+                "/v1/rounds",
+                json={
+                    "title": "Test",
+                    "questionnaire_id": questionnaire["id"],
+                    "unit_ids": [unit_id],
+                    "opens_on": (today - timedelta(days=1)).isoformat(),
+                    "closes_on": (today + timedelta(days=1)).isoformat(),
+                },
+            )
+        )
+        return str(survey_round["id"])
+
+
+def response_body(round_id: str, unit_id: str, code: str, submission_id: str | None = None) -> dict[str, Any]:
+    return {
+        "submission_id": submission_id or str(uuid.uuid4()),
+        "round_id": round_id,
+        "unit_id": unit_id,
+        "answers": [{"link_id": "bemotande", "code": code}],
+    }
+
+
+def counted_responses(reporting_url: str, round_id: str, unit_id: str) -> int | None:
+    """The unit's response count as the report shows it; None while reporting has none."""
+    response = httpx.get(f"{reporting_url}/v1/reports/surveys/{round_id}/units/{unit_id}", timeout=5)
+    if response.status_code == 404:
+        return None
+    value = ok(response)["responses"]["value"]
+    return int(value) if value is not None else 0
+
+
+def answer_counts(reporting_url: str, round_id: str, unit_id: str) -> dict[str, int | None]:
+    report = ok(httpx.get(f"{reporting_url}/v1/reports/surveys/{round_id}/units/{unit_id}", timeout=5))
+    question = next(q for q in report["questions"] if q["link_id"] == "bemotande")
+    return {row["answer"]: row["count"]["value"] for row in question["answers"]}

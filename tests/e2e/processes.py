@@ -1,0 +1,108 @@
+"""The three services as separate uvicorn processes, configured only through the environment."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+
+from tests.infra import ServiceDatabase
+
+PREFIXES = {"survey-api": "SURVEY", "outcome-api": "OUTCOME", "reporting": "REPORTING"}
+T = TypeVar("T")
+
+MODULES = {"survey-api": "survey_api", "outcome-api": "outcome_api", "reporting": "reporting"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def service_env(service: str, database: ServiceDatabase, kafka_bootstrap: str, topic_prefix: str) -> dict[str, str]:
+    prefix = PREFIXES[service]
+    return {
+        **os.environ,
+        f"{prefix}_ENVIRONMENT": "test",
+        f"{prefix}_DATABASE_URL": database.url_for(service),
+        f"{prefix}_BUS": "kafka",
+        f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        f"{prefix}_KAFKA_TOPIC_PREFIX": topic_prefix,
+        f"{prefix}_KAFKA_TOPIC_PARTITIONS": "3",
+    }
+
+
+@contextmanager
+def running_services(
+    database: ServiceDatabase, kafka_bootstrap: str, topic_prefix: str, log_dir: Path
+) -> Iterator[dict[str, str]]:
+    """Migrate (with each service's prestart), start all three, wait until ready; yields base URLs."""
+    processes: list[subprocess.Popen[bytes]] = []
+    urls: dict[str, str] = {}
+    try:
+        for service, module in MODULES.items():
+            env = service_env(service, database, kafka_bootstrap, topic_prefix)
+            subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
+            port = free_port()
+            log = (log_dir / f"{service}.log").open("wb")
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        f"{module}.main:create_app",
+                        "--factory",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                    ],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            urls[service] = f"http://127.0.0.1:{port}"
+        for service, url in urls.items():
+            wait_ready(url, service, log_dir / f"{service}.log")
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_ready(url: str, service: str, log: Path, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{service} not ready after {timeout_s:.0f} s; log:\n{log.read_text()[-3000:]}")
+
+
+def wait_for(probe: Callable[[], T | None], what: str, timeout_s: float = 20, interval_s: float = 0.1) -> T:
+    """Poll ``probe`` until it returns something other than None, and return that."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = probe()
+        if result is not None:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(interval_s)

@@ -1,0 +1,151 @@
+"""reporting's consumer on real Kafka and PostgreSQL: exactly-once effects, dead letters."""
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from kafka import KafkaConsumer, KafkaProducer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
+from insikt_common.contracts.envelope import CloudEvent
+from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.consumer import EventConsumer, dead_letter_topic
+from insikt_common.messaging.kafka_bus import KafkaBus
+from insikt_common.migrations import upgrade
+from reporting import prestart
+from reporting.main import DEFINITION
+from reporting.survey_results import service as survey_results
+from tests.infra import ServiceDatabase
+from tests.integration.events import response_submitted
+
+
+@pytest.fixture(scope="module")
+def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
+    url = service_db.url_for("reporting")
+    upgrade(prestart.MIGRATIONS, url)
+    engine = make_engine(url, "reporting")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def consumer(engine: Engine, kafka_bootstrap: str, topic_prefix: str) -> Iterator[EventConsumer]:
+    spec = DEFINITION.consumer
+    assert spec is not None
+    bus = KafkaBus(kafka_bootstrap, client_id="test-reporting", topic_prefix=topic_prefix, partitions=3)
+    consumer = EventConsumer(
+        sessions=make_sessions(engine),
+        inbox=spec.inbox,
+        bus=bus,
+        group=spec.group,
+        topics=spec.topics,
+        handlers=spec.handlers,
+        poll_timeout_s=0.2,
+    )
+    yield consumer
+    consumer.stop()
+    bus.close()
+
+
+@pytest.fixture
+def produce(kafka_bootstrap: str, topic_prefix: str) -> Iterator[Callable[[str, bytes, str], None]]:
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+
+    def send(topic: str, value: bytes, key: str = "U1") -> None:
+        producer.send(topic_prefix + topic, value=value, key=key.encode())
+        producer.flush()
+
+    yield send
+    producer.close()
+
+
+def _consume_until(consumer: EventConsumer, done: Callable[[], bool], timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        assert time.monotonic() < deadline, "the consumer did not get there in time"
+        consumer.consume_once()
+
+
+def _responses(sessions: sessionmaker[Session], round_id: str, unit_id: str) -> int:
+    with sessions() as session:
+        report = survey_results.unit_report(session, round_id, unit_id, k=1)
+    assert report.responses.value is not None
+    return report.responses.value
+
+
+def _answers(sessions: sessionmaker[Session], round_id: str, unit_id: str) -> dict[str, int | None]:
+    with sessions() as session:
+        report = survey_results.unit_report(session, round_id, unit_id, k=1)
+    return {row.answer: row.count.value for row in report.questions[0].answers}
+
+
+def test_the_same_event_delivered_twice_is_counted_once(
+    engine: Engine, consumer: EventConsumer, produce: Callable[[str, bytes, str], None]
+) -> None:
+    round_id, unit_id = str(uuid.uuid4()), "U-TWICE"
+    twice = response_submitted(round_id, unit_id, code="1")
+    once = response_submitted(round_id, unit_id, code="2")
+    for event in (twice, twice, once, twice):
+        produce(RESPONSE_SUBMITTED.topic, event.to_bytes(), unit_id)
+    sessions = make_sessions(engine)
+
+    _consume_until(
+        consumer,
+        lambda: _has_report(sessions, round_id, unit_id) and _answers(sessions, round_id, unit_id).get("2") == 1,
+    )
+    # Whatever is still in flight must not change the counts.
+    for _ in range(3):
+        consumer.consume_once()
+    assert _responses(sessions, round_id, unit_id) == 2
+    assert _answers(sessions, round_id, unit_id) == {"1": 1, "2": 1}
+
+
+def test_poison_messages_go_to_the_dead_letter_topic_and_later_messages_are_processed(
+    engine: Engine,
+    consumer: EventConsumer,
+    produce: Callable[[str, bytes, str], None],
+    kafka_bootstrap: str,
+    topic_prefix: str,
+) -> None:
+    round_id, unit_id = str(uuid.uuid4()), "U-POISON"
+    bad_data = response_submitted(round_id, unit_id).model_copy(update={"data": {"round_id": 42}})
+    produce(RESPONSE_SUBMITTED.topic, b"this is not json", unit_id)
+    produce(RESPONSE_SUBMITTED.topic, bad_data.to_bytes(), unit_id)
+    good = [response_submitted(round_id, unit_id) for _ in range(3)]
+    for event in good:
+        produce(RESPONSE_SUBMITTED.topic, event.to_bytes(), unit_id)
+    sessions = make_sessions(engine)
+
+    _consume_until(
+        consumer, lambda: _has_report(sessions, round_id, unit_id) and _responses(sessions, round_id, unit_id) == 3
+    )
+
+    dead = KafkaConsumer(
+        topic_prefix + dead_letter_topic("reporting"),
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=10_000,
+    )
+    letters = []
+    for record in dead:
+        letters.append(record)
+        if len(letters) == 2:
+            break
+    dead.close()
+    assert [r.value for r in letters] == [b"this is not json", bad_data.to_bytes()]
+    reasons = [dict(r.headers)["dlq.reason"].decode() for r in letters]
+    assert "not a CloudEvent" in reasons[0]
+    assert "invalid data" in reasons[1] and "round_id" in reasons[1]
+    assert dict(letters[0].headers)["dlq.topic"] == RESPONSE_SUBMITTED.topic.encode()
+    assert CloudEvent.from_bytes(letters[1].value).id == bad_data.id
+
+
+def _has_report(sessions: sessionmaker[Session], round_id: str, unit_id: str) -> bool:
+    try:
+        _responses(sessions, round_id, unit_id)
+        return True
+    except Exception:
+        return False

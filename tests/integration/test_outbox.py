@@ -1,0 +1,146 @@
+"""The transactional outbox on real PostgreSQL, and the relay publishing to real Kafka."""
+
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from kafka import KafkaConsumer
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
+from insikt_common.contracts.envelope import CloudEvent
+from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.kafka_bus import KafkaBus
+from insikt_common.messaging.relay import OutboxRelay
+from insikt_common.migrations import upgrade
+from survey_api import prestart
+from survey_api.models import outbox
+from survey_api.questionnaires import service as questionnaires
+from survey_api.questionnaires.schemas import QuestionnaireCreate
+from survey_api.responses import service as responses
+from survey_api.responses.models import Response
+from survey_api.responses.schemas import ResponseSubmit
+from survey_api.rounds import service as rounds
+from survey_api.rounds.schemas import RoundCreate
+from survey_api.units import service as units
+from survey_api.units.schemas import UnitUpsert
+from tests.infra import ServiceDatabase
+
+
+@pytest.fixture(scope="module")
+def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
+    url = service_db.url_for("survey-api")
+    upgrade(prestart.MIGRATIONS, url)
+    engine = make_engine(url, "survey")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_sessions(engine)
+
+
+@pytest.fixture(scope="module")
+def round_id(sessions: sessionmaker[Session]) -> str:
+    with sessions.begin() as session:
+        questionnaire = questionnaires.create(
+            session,
+            QuestionnaireCreate.model_validate(
+                {
+                    "title": "T",
+                    "item": [
+                        {
+                            "linkId": "q1",
+                            "text": "Nöjd?",
+                            "type": "choice",
+                            "answerOption": [{"code": "1", "display": "Ja", "positive": True}],
+                        }
+                    ],
+                }
+            ),
+        )
+        questionnaires.publish(session, questionnaire.id)
+        units.upsert(session, "U-OUTBOX", UnitUpsert(name="Enhet", type="hvb", municipality_code="0580"))
+        today = date.today()
+        return rounds.open_round(
+            session,
+            RoundCreate(
+                title="R",
+                questionnaire_id=questionnaire.id,
+                unit_ids=["U-OUTBOX"],
+                opens_on=today - timedelta(days=1),
+                closes_on=today + timedelta(days=1),
+            ),
+        ).id
+
+
+def _submission(round_id: str) -> ResponseSubmit:
+    return ResponseSubmit.model_validate(
+        {
+            "submission_id": str(uuid.uuid4()),
+            "round_id": round_id,
+            "unit_id": "U-OUTBOX",
+            "answers": [{"link_id": "q1", "code": "1"}],
+        }
+    )
+
+
+def _outbox_and_responses(sessions: sessionmaker[Session]) -> tuple[int, int]:
+    with sessions() as session:
+        return (
+            session.scalar(select(func.count()).select_from(outbox)) or 0,
+            session.scalar(select(func.count()).select_from(Response)) or 0,
+        )
+
+
+def test_response_and_its_event_commit_together(sessions: sessionmaker[Session], round_id: str) -> None:
+    before = _outbox_and_responses(sessions)
+    with sessions.begin() as session:
+        responses.submit(session, _submission(round_id), max_text=100)
+    assert _outbox_and_responses(sessions) == (before[0] + 1, before[1] + 1)
+
+
+def test_rolled_back_response_leaves_no_event(sessions: sessionmaker[Session], round_id: str) -> None:
+    before = _outbox_and_responses(sessions)
+    with sessions() as session:
+        responses.submit(session, _submission(round_id), max_text=100)
+        session.flush()
+        session.rollback()
+    assert _outbox_and_responses(sessions) == before
+
+
+def test_relay_publishes_every_row_to_kafka_and_marks_it_sent(
+    engine: Engine, sessions: sessionmaker[Session], round_id: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    for _ in range(3):
+        with sessions.begin() as session:
+            responses.submit(session, _submission(round_id), max_text=100)
+    with sessions() as session:
+        pending = set(session.scalars(select(outbox.c.event_id).where(outbox.c.sent.is_(False))))
+    bus = KafkaBus(kafka_bootstrap, client_id="test-relay", topic_prefix=topic_prefix)
+    relay = OutboxRelay(engine, outbox, bus, service="survey-api", batch_size=2)
+    try:
+        while relay.publish_pending():
+            pass
+    finally:
+        bus.close()
+
+    assert relay.backlog() == 0
+    consumer = KafkaConsumer(
+        topic_prefix + RESPONSE_SUBMITTED.topic,
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=5000,
+    )
+    delivered = {}
+    for record in consumer:
+        delivered[record.value] = record.key
+        if len(delivered) >= len(pending):
+            break
+    consumer.close()
+    delivered_ids = {CloudEvent.from_bytes(value).id for value in delivered}
+    assert delivered_ids == pending
+    assert set(delivered.values()) == {b"U-OUTBOX"}
