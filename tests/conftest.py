@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.infra import (
+    USED,
     Broker,
     ServiceDatabase,
     bootstrap_of,
@@ -15,6 +16,11 @@ from tests.infra import (
     kafka_server,
     postgres_server,
 )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for name, how in USED.items():
+        terminalreporter.write_line(f"real {name}: {how}")
 
 
 @pytest.fixture(scope="session")

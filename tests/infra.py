@@ -23,6 +23,9 @@ sys.path.insert(0, str(ROOT / "deploy" / "local"))
 import kafka_broker  # noqa: E402
 import pg_cluster  # noqa: E402
 
+USED: dict[str, str] = {}
+"""Which real servers this run used, for the closing summary."""
+
 SERVICE_SCHEMAS = {"survey-api": "survey", "outcome-api": "outcome", "reporting": "reporting"}
 
 
@@ -47,15 +50,18 @@ def docker_engine_available() -> bool:
 def postgres_server(work_dir: Path) -> Iterator[str]:
     """Yields a superuser SQLAlchemy URL."""
     if url := os.environ.get("INSIKT_TEST_DATABASE_URL"):
+        USED["PostgreSQL"] = f"from INSIKT_TEST_DATABASE_URL ({make_url(url).host})"
         yield url
     elif docker_engine_available():
         from testcontainers.postgres import PostgresContainer  # type: ignore[import-untyped]
 
         with PostgresContainer("postgres:16-alpine", driver="psycopg") as container:
+            USED["PostgreSQL"] = "testcontainers postgres:16-alpine"
             yield container.get_connection_url()
     else:
         cluster = pg_cluster.PostgresCluster(work_dir / "postgres")
         cluster.start()
+        USED["PostgreSQL"] = f"local cluster from deploy/local ({pg_cluster.find_pg_bin()}, port {cluster.port})"
         try:
             yield cluster.url
         finally:
@@ -66,11 +72,13 @@ def postgres_server(work_dir: Path) -> Iterator[str]:
 def kafka_server(work_dir: Path) -> Iterator[Broker | str]:
     """Yields a broker the tests may stop and start, or only a bootstrap address when external."""
     if bootstrap := os.environ.get("INSIKT_TEST_KAFKA_BOOTSTRAP"):
+        USED["Kafka"] = f"from INSIKT_TEST_KAFKA_BOOTSTRAP ({bootstrap})"
         yield bootstrap
     elif docker_engine_available():
         from testcontainers.kafka import KafkaContainer  # type: ignore[import-untyped]
 
         with KafkaContainer().with_kraft() as container:
+            USED["Kafka"] = "testcontainers KRaft broker"
             yield container.get_bootstrap_server()
     else:
         yield from _local_broker(work_dir / "kafka")
@@ -79,6 +87,8 @@ def kafka_server(work_dir: Path) -> Iterator[Broker | str]:
 def _local_broker(run_dir: Path) -> Iterator[Broker]:
     broker = kafka_broker.KafkaBroker(run_dir)
     broker.start()
+    version = kafka_broker.kafka_version()
+    USED.setdefault("Kafka", f"local KRaft broker {version} from deploy/local ({broker.bootstrap})")
     try:
         yield broker
     finally:

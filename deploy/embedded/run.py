@@ -42,18 +42,19 @@ class _Server(uvicorn.Server):
 
 
 def _apps(state: Path) -> dict[str, FastAPI]:
-    configure_logging("insikt-embedded", "INFO")
     bus = InProcessBus()
     url = lambda name: f"sqlite:///{state / name}.db"  # noqa: E731
     upgrade(survey_prestart.MIGRATIONS, url("survey"))
     upgrade(outcome_prestart.MIGRATIONS, url("outcome"))
     upgrade(reporting_prestart.MIGRATIONS, url("reporting"))
     common = {"environment": "development", "bus": "memory"}
-    return {
+    apps = {
         "survey-api": survey_main.create_app(SurveySettings(database_url=url("survey"), **common), bus),
         "outcome-api": outcome_main.create_app(OutcomeSettings(database_url=url("outcome"), **common), bus),
         "reporting": reporting_main.create_app(ReportingSettings(database_url=url("reporting"), **common), bus),
     }
+    configure_logging("insikt-embedded", "INFO")  # one process: one log set-up, after the apps' own
+    return apps
 
 
 async def _main(host: str, base_port: int, state: Path, with_demo: bool) -> None:

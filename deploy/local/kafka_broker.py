@@ -322,9 +322,7 @@ class KafkaBroker:
         self.run_dir = Path(run_dir).resolve()
         saved = _read_json(self.run_dir / "ports.json")
         self._port: int | None = port or saved.get("port")
-        self._controller_port: int | None = controller_port or saved.get(
-            "controller_port"
-        )
+        self._controller_port: int | None = controller_port or saved.get("controller_port")
         self._detached = detached
         self._proc: subprocess.Popen[bytes] | None = None
 
@@ -341,9 +339,7 @@ class KafkaBroker:
     def controller_port(self) -> int:
         """The KRaft controller port; known once start() has run."""
         if self._controller_port is None:
-            raise RuntimeError(
-                "the controller port is chosen by start(); call it first"
-            )
+            raise RuntimeError("the controller port is chosen by start(); call it first")
         return self._controller_port
 
     @property
@@ -484,15 +480,11 @@ class KafkaBroker:
             "process.roles": "broker,controller",
             "node.id": "1",
             "controller.quorum.voters": f"1@{LOOPBACK}:{self.controller_port}",
-            "listeners": (
-                f"PLAINTEXT://{LOOPBACK}:{self.port},CONTROLLER://{LOOPBACK}:{self.controller_port}"
-            ),
+            "listeners": (f"PLAINTEXT://{LOOPBACK}:{self.port},CONTROLLER://{LOOPBACK}:{self.controller_port}"),
             "advertised.listeners": f"PLAINTEXT://{LOOPBACK}:{self.port}",
             "inter.broker.listener.name": "PLAINTEXT",
             "controller.listener.names": "CONTROLLER",
-            "listener.security.protocol.map": (
-                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
-            ),
+            "listener.security.protocol.map": ("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
             "log.dirs": str(self.run_dir / "data"),
             "num.partitions": "1",
             "offsets.topic.replication.factor": "1",
@@ -548,9 +540,7 @@ class KafkaBroker:
             str(self._config),
             "--ignore-formatted",
         )
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         if result.returncode != 0:
             output = _tail(result.stdout + result.stderr)
             raise BrokerStartError(f"formatting Kafka storage failed:\n{output}")
@@ -592,9 +582,7 @@ class KafkaBroker:
                     f"Kafka broker exited with code {code} during startup; "
                     f"{self.log_file} ends with:\n{_tail(self._log_since(offset))}"
                 )
-            if STARTED_MESSAGE in self._log_since(offset) and kafka_answers(
-                LOOPBACK, self.port
-            ):
+            if STARTED_MESSAGE in self._log_since(offset) and kafka_answers(LOOPBACK, self.port):
                 return
             if time.monotonic() > deadline:
                 raise BrokerStartError(
@@ -613,9 +601,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Local single-node Kafka broker (KRaft) from Maven Central jars.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    start = sub.add_parser(
-        "start", help="start detached; prints KAFKA_BOOTSTRAP=host:port"
-    )
+    start = sub.add_parser("start", help="start detached; prints KAFKA_BOOTSTRAP=host:port")
     start.add_argument("--run-dir", type=Path, required=True)
     start.add_argument("--port", type=int)
     start.add_argument("--controller-port", type=int)

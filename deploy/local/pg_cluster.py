@@ -72,8 +72,7 @@ def find_pg_bin() -> Path:
     if on_path and _has_server_tools(Path(on_path).resolve().parent):
         return Path(on_path).resolve().parent
     raise RuntimeError(
-        f"PostgreSQL server binaries (initdb, pg_ctl) not found under {PG_ROOT}/*/bin "
-        f"or on PATH; {INSTALL_HINT}"
+        f"PostgreSQL server binaries (initdb, pg_ctl) not found under {PG_ROOT}/*/bin or on PATH; {INSTALL_HINT}"
     )
 
 
@@ -114,9 +113,7 @@ class PostgresCluster:
     PostgreSQL refuses to run as root.
     """
 
-    def __init__(
-        self, run_dir: Path, port: int | None = None, *, detached: bool = False
-    ) -> None:
+    def __init__(self, run_dir: Path, port: int | None = None, *, detached: bool = False) -> None:
         self.run_dir = Path(run_dir).resolve()
         self._port = port or _saved_port(self.run_dir / "ports.json")
         self._detached = detached
@@ -220,10 +217,7 @@ class PostgresCluster:
         """Create the run dir and, as root, hand it to the postgres OS user."""
         socket_path = self.run_dir / f".s.PGSQL.{self.port}"
         if len(str(socket_path)) > _MAX_SOCKET_PATH:
-            raise RuntimeError(
-                f"run dir {self.run_dir} is too long for a Unix socket path; "
-                "use a shorter one"
-            )
+            raise RuntimeError(f"run dir {self.run_dir} is too long for a Unix socket path; use a shorter one")
         (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             _hand_over_to_postgres(self.run_dir)
@@ -270,11 +264,7 @@ class PostgresCluster:
             ]
         )
         if result.returncode != 0:
-            log = (
-                self.log_file.read_text(errors="replace")
-                if self.log_file.exists()
-                else ""
-            )
+            log = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
             raise RuntimeError(
                 f"PostgreSQL did not start (pg_ctl exit {result.returncode}):\n"
                 f"{_tail(result.stdout)}\n--- {self.log_file} ---\n{_tail(log)}"
@@ -309,9 +299,7 @@ def _os_account(user: str) -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(user)
     except KeyError:
-        raise RuntimeError(
-            f"running as root needs the '{user}' OS user; {INSTALL_HINT}"
-        ) from None
+        raise RuntimeError(f"running as root needs the '{user}' OS user; {INSTALL_HINT}") from None
 
 
 def _hand_over_to_postgres(run_dir: Path) -> None:

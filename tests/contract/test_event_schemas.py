@@ -1,6 +1,7 @@
 """Event contracts: committed JSON Schemas match the models, and producers' events validate."""
 
 import json
+
 import jsonschema
 import pytest
 import yaml

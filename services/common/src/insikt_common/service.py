@@ -14,6 +14,7 @@ from prometheus_client import Gauge
 from sqlalchemy import Engine, Table, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common.auth import TokenVerifier
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.errors import install_error_handlers
 from insikt_common.messaging.bus import MessageBus
@@ -67,13 +68,8 @@ def make_bus(settings: ServiceSettings, client_id: str) -> MessageBus:
 
 
 def build_app(definition: ServiceDefinition, settings: ServiceSettings, bus: MessageBus | None = None) -> FastAPI:
-    """An app for ``definition``.
-
-    Pass ``bus`` to share one in-process bus between services in one process; the caller then
-    also owns the logging set-up, which is process-wide.
-    """
-    if bus is None:
-        configure_logging(definition.name, settings.log_level)
+    """An app for ``definition``; pass ``bus`` to share one in-process bus between services."""
+    configure_logging(definition.name, settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,6 +78,7 @@ def build_app(definition: ServiceDefinition, settings: ServiceSettings, bus: Mes
         app.state.engine = engine
         app.state.sessions = make_sessions(engine)
         app.state.bus = app_bus
+        app.state.token_verifier = TokenVerifier(settings)
         workers = _start_workers(app, definition, settings, engine, app_bus)
         log.info("%s started (bus=%s)", definition.name, settings.bus)
         try:

@@ -23,3 +23,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 500
     consumer_batch_size: int = 500
     log_level: str = "INFO"
+    auth_jwks_url: str | None = None
+    """The identity provider's JWKS: RS256/ES256 tokens are verified against it."""
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    auth_dev_secret: str | None = "dev-only-auth-secret"
+    """HS256 secret for development and test only; ignored in production."""
