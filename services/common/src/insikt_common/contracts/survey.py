@@ -1,6 +1,7 @@
 """Payloads of the events survey-api publishes."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -29,3 +30,75 @@ class ResponseSubmitted(BaseModel):
     unit: UnitRef
     submitted_on: date
     answers: list[AnswerValue]
+
+
+ItemKind = Literal["choice", "rating", "yes_no", "free_text", "background_gender", "background_age"]
+
+
+class OptionDefinition(BaseModel):
+    """An answer option as reporting needs it: what counts as positive, what is left out."""
+
+    code: str
+    order: int
+    label_sv: str
+    positive: bool = False
+    non_substantive: bool = False
+    """Vet inte / Ej aktuellt: left out of the denominator of the share positive."""
+    value: float | None = None
+    """The option's number on a numeric scale (1–10 ratings), for means and spreads."""
+
+
+class QuestionDefinition(BaseModel):
+    link_id: str
+    kind: ItemKind
+    text_sv: str
+    area: str | None = None
+    """The quality area the item belongs to (information, delaktighet, bemötande, trygghet, …)."""
+    options: list[OptionDefinition] = Field(default_factory=list)
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+class QuestionnairePublished(BaseModel):
+    """A questionnaire version became immutable. ``questionnaire_id`` is stable across versions."""
+
+    questionnaire_id: str
+    version: int
+    title_sv: str
+    items: list[QuestionDefinition]
+    """Flattened: items inside groups are listed in order, groups themselves are not."""
+
+
+class UnitUpserted(BaseModel):
+    unit: UnitRef
+
+
+AccessMode = Literal["codes", "open_link"]
+
+
+class RoundOpened(BaseModel):
+    round_id: str
+    organisation_id: str
+    questionnaire_id: str
+    questionnaire_version: int
+    title: str
+    opens_on: date
+    closes_on: date
+    unit_ids: list[str]
+    access_mode: AccessMode
+    min_cell_count: int = Field(ge=1)
+    """k: every published cell must rest on at least this many answers."""
+
+
+class RoundClosed(BaseModel):
+    round_id: str
+    closed_on: date
+
+
+class CodesIssued(BaseModel):
+    """One batch of one-time codes handed out to a unit: counts only, never the codes."""
+
+    round_id: str
+    unit_id: str
+    count: int = Field(ge=1)
+    issued_on: date

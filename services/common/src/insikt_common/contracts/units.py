@@ -10,3 +10,5 @@ class UnitRef(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     type: str = Field(min_length=1, max_length=64)
     municipality_code: str = Field(pattern=r"^\d{4}$")
+    organisation_id: str | None = Field(default=None, max_length=64)
+    """The organisation (municipality or provider) that runs the unit, when known."""

@@ -5,7 +5,8 @@ database transaction; only then are the offsets committed. A redelivered event f
 the inbox and changes nothing. A message that can never be handled (not a CloudEvent, unknown
 type, invalid payload, rejected by its handler) goes to the dead-letter topic with the reason,
 and the batch goes on. Database and broker failures are not the message's fault: the batch is
-rolled back and read again from the last committed offset.
+rolled back and read again from the last committed offset. Catalogued event types the consumer
+has no handler for (a topic may carry several types) are passed over.
 """
 
 import logging
@@ -18,6 +19,7 @@ from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common.contracts.catalogue import CATALOGUE
 from insikt_common.contracts.envelope import CloudEvent, ContractError
 from insikt_common.messaging.bus import IncomingMessage, MessageBus, OutgoingMessage, Subscription
 from insikt_common.messaging.worker import LoopWorker
@@ -108,13 +110,14 @@ class EventConsumer:
         for message in messages:
             try:
                 event = CloudEvent.from_bytes(message.value)
-                handler = self._handlers[event.type]
             except ContractError as exc:
                 poison.append(_Poison(message, str(exc)))
-            except KeyError as exc:
-                poison.append(_Poison(message, f"no handler for event type {exc.args[0]!r}"))
-            else:
+                continue
+            if (handler := self._handlers.get(event.type)) is not None:
                 decoded.append(_Decoded(message, event, handler))
+            elif event.type not in CATALOGUE:
+                poison.append(_Poison(message, f"unknown event type {event.type!r}"))
+            # else: a known event this consumer has no use for, sharing a topic with ones it has.
         return decoded, poison
 
     def _apply_isolated(self, decoded: list[_Decoded]) -> tuple[int, list[_Poison]]:

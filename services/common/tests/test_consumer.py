@@ -1,0 +1,101 @@
+"""The consumer's bookkeeping on SQLite and the in-process bus (Kafka and PostgreSQL: tests/integration)."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from insikt_common.contracts.catalogue import ASSESSMENT_RECORDED, PARTICIPANT_ERASED, RESPONSE_SUBMITTED
+from insikt_common.contracts.envelope import CloudEvent, new_event
+from insikt_common.contracts.outcome import ParticipantErased
+from insikt_common.contracts.survey import ResponseSubmitted
+from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.bus import OutgoingMessage
+from insikt_common.messaging.consumer import EventConsumer, dead_letter_topic
+from insikt_common.messaging.memory_bus import InProcessBus
+from insikt_common.messaging.tables import inbox_table
+
+metadata = MetaData(schema="test")
+seen = Table("seen", metadata, Column("n", Integer, primary_key=True, autoincrement=True), Column("event_id", String))
+inbox = inbox_table(metadata)
+
+
+def _record(session: Session, event: CloudEvent) -> None:
+    if event.data.get("round_id") == "reject":
+        raise ValueError("this round is refused")
+    session.execute(insert(seen).values(event_id=event.id))
+
+
+@pytest.fixture
+def consumer(tmp_path: Path) -> tuple[EventConsumer, InProcessBus, Session]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}", "test")
+    metadata.create_all(engine)
+    bus = InProcessBus()
+    consumer = EventConsumer(
+        sessions=make_sessions(engine),
+        inbox=inbox,
+        bus=bus,
+        group="test",
+        topics=[RESPONSE_SUBMITTED.topic, ASSESSMENT_RECORDED.topic],
+        handlers={RESPONSE_SUBMITTED.type: _record},
+        poll_timeout_s=0,
+    )
+    return consumer, bus, Session(engine)
+
+
+def _response(round_id: str = "r1") -> CloudEvent:
+    payload = ResponseSubmitted.model_validate(
+        {
+            "response_id": "x",
+            "round_id": round_id,
+            "questionnaire_id": "q",
+            "questionnaire_version": 1,
+            "unit": {"id": "U1", "name": "U", "type": "hvb", "municipality_code": "0580"},
+            "submitted_on": "2026-01-01",
+            "answers": [],
+        }
+    )
+    return new_event(RESPONSE_SUBMITTED.type, "/t", "s", payload)
+
+
+def _send(bus: InProcessBus, topic: str, *values: bytes) -> None:
+    bus.publish([OutgoingMessage(topic=topic, key="k", value=v) for v in values])
+
+
+def test_each_event_is_applied_once_however_often_it_arrives(
+    consumer: tuple[EventConsumer, InProcessBus, Session],
+) -> None:
+    worker, bus, session = consumer
+    event = _response()
+    _send(bus, RESPONSE_SUBMITTED.topic, event.to_bytes(), event.to_bytes())
+    worker.consume_once()
+    _send(bus, RESPONSE_SUBMITTED.topic, event.to_bytes())
+    worker.consume_once()
+    assert session.scalar(select(func.count()).select_from(seen)) == 1
+
+
+def test_poison_is_dead_lettered_with_its_reason_and_the_rest_applied(
+    consumer: tuple[EventConsumer, InProcessBus, Session],
+) -> None:
+    worker, bus, session = consumer
+    unknown = _response().model_copy(update={"type": "se.insikt.nobody.heard.of.v1"})
+    good = _response()
+    _send(bus, RESPONSE_SUBMITTED.topic, b"{", unknown.to_bytes(), _response("reject").to_bytes(), good.to_bytes())
+    worker.consume_once()
+    reasons = [dict(m.headers)["dlq.reason"].decode() for m in bus.topic_messages(dead_letter_topic("test"))]
+    assert len(reasons) == 3
+    assert reasons[0].startswith("not a CloudEvent")
+    assert reasons[1] == "unknown event type 'se.insikt.nobody.heard.of.v1'"
+    assert reasons[2] == "ValueError: this round is refused"
+    assert list(session.scalars(select(seen.c.event_id))) == [good.id]
+
+
+def test_known_events_without_a_handler_are_passed_over_not_dead_lettered(
+    consumer: tuple[EventConsumer, InProcessBus, Session],
+) -> None:
+    worker, bus, _ = consumer
+    erased = new_event(PARTICIPANT_ERASED.type, "/t", "s", ParticipantErased(participant_id="p", organisation_id="o"))
+    _send(bus, ASSESSMENT_RECORDED.topic, erased.to_bytes())
+    assert worker.consume_once() == 1
+    assert bus.topic_messages(dead_letter_topic("test")) == []
