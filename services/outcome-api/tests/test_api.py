@@ -74,7 +74,7 @@ def test_register_assess_and_publish_without_the_personnummer(
     created = register(client)
     assert created.status_code == 201
     participant = created.json()
-    assert participant["unit"] == UNIT and participant["has_personnummer"] is True
+    assert participant["unit"] == {**UNIT, "organisation_id": "demo-org"} and participant["has_personnummer"] is True
 
     again = register(client, personnummer="811218-9876", birth_year=None)
     assert again.status_code == 200

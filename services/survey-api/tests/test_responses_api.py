@@ -79,7 +79,13 @@ def test_an_accepted_response_is_published_as_a_valid_event_without_time_of_day(
     [event] = _events(bus, 1)
     jsonschema.validate(event, json.loads((SCHEMA_DIR / f"{RESPONSE_SUBMITTED.type}.json").read_text()))
     assert event["time"] == f"{date.today().isoformat()}T00:00:00Z"
-    assert event["data"]["unit"] == {"id": "U1", "name": "Enhet 1", "type": "hvb", "municipality_code": "0580"}
+    assert event["data"]["unit"] == {
+        "id": "U1",
+        "name": "Enhet 1",
+        "type": "hvb",
+        "municipality_code": "0580",
+        "organisation_id": None,
+    }
     assert body["submission_id"] not in json.dumps(event)
 
 

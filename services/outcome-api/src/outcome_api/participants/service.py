@@ -59,7 +59,7 @@ def register(
     payload = ParticipantRegistered(
         participant_id=participant.id,
         organisation_id=organisation_id,
-        unit=units.ref(unit),
+        unit=units.ref(unit, organisation_id),
         birth_year=participant.birth_year,
         gender=data.gender,
     )
@@ -83,7 +83,7 @@ def to_read(session: Session, participant: Participant) -> ParticipantRead:
     return ParticipantRead(
         id=participant.id,
         organisation_id=participant.organisation_id,
-        unit=units.ref(units.get(session, participant.unit_id)),
+        unit=units.ref(units.get(session, participant.unit_id), participant.organisation_id),
         birth_year=participant.birth_year,
         gender=participant.gender,
         registered_on=participant.registered_on,
