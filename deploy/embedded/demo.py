@@ -5,12 +5,15 @@ The questionnaire and the instrument scores are written for Insikt's demo, not t
 published survey.
 """
 
+import os
 import random
 import sys
 import uuid
 from datetime import date, timedelta
 
 import httpx
+
+from insikt_common.auth import mint_token
 
 SATISFACTION = [
     {"code": "1", "display": "Mycket nöjd", "positive": True},
@@ -62,6 +65,7 @@ UNITS = {
     "0581-IFO01": {"name": "Norrköping vuxenenhet", "type": "ifo_vuxen", "municipality_code": "0581"},
 }
 RESPONSES_PER_UNIT = 40
+DEV_SECRET = "dev-only-auth-secret"
 PARTICIPANTS_PER_UNIT = 6
 INSTRUMENT = "insikt-livssituation"
 
@@ -69,7 +73,8 @@ INSTRUMENT = "insikt-livssituation"
 def load(survey_url: str, outcome_url: str, seed: int = 2026) -> dict[str, str]:
     """Create the demo and return the ids a person needs to look at it."""
     rng = random.Random(seed)
-    with httpx.Client(base_url=survey_url, timeout=30) as survey:
+    headers = {"Authorization": f"Bearer {_token()}"}
+    with httpx.Client(base_url=survey_url, timeout=30, headers=headers) as survey:
         questionnaire = _ok(survey.post("/v1/questionnaires", json=QUESTIONNAIRE)).json()
         _ok(survey.post(f"/v1/questionnaires/{questionnaire['id']}/publish"))
         for unit_id, unit in UNITS.items():
@@ -90,11 +95,18 @@ def load(survey_url: str, outcome_url: str, seed: int = 2026) -> dict[str, str]:
         for unit_id in UNITS:
             for _ in range(RESPONSES_PER_UNIT):
                 _ok(survey.post("/v1/responses", json=_response(rng, survey_round["id"], unit_id)))
-    with httpx.Client(base_url=outcome_url, timeout=30) as outcome:
+    with httpx.Client(base_url=outcome_url, timeout=30, headers=headers) as outcome:
         for unit_id, unit in UNITS.items():
             for _ in range(PARTICIPANTS_PER_UNIT):
                 _participant(rng, outcome, {"id": unit_id, **unit})
     return {"round_id": survey_round["id"], "unit_id": next(iter(UNITS))}
+
+
+def _token() -> str:
+    """``INSIKT_DEMO_TOKEN`` when set (any real deployment); else a development admin token."""
+    return os.environ.get("INSIKT_DEMO_TOKEN") or mint_token(
+        DEV_SECRET, subject="demo-loader", organisation_id="demo-org", roles=["admin"]
+    )
 
 
 def _response(rng: random.Random, round_id: str, unit_id: str) -> dict[str, object]:

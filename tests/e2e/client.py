@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from insikt_common.auth import mint_token
+
 SCALE = [
     {"code": "1", "display": "Mycket nöjd", "positive": True},
     {"code": "2", "display": "Ganska nöjd", "positive": True},
@@ -13,6 +15,21 @@ SCALE = [
     {"code": "4", "display": "Mycket missnöjd"},
     {"code": "9", "display": "Vet inte", "nonSubstantive": True},
 ]
+
+
+DEV_SECRET = "dev-only-auth-secret"
+"""The services' development HS256 secret (accepted only outside production)."""
+
+
+def token(roles: list[str], organisation_id: str = "demo-org", units: list[str] | None = None) -> str:
+    return mint_token(DEV_SECRET, subject="e2e", organisation_id=organisation_id, roles=roles, unit_ids=units or [])
+
+
+def bearer(roles: list[str], organisation_id: str = "demo-org", units: list[str] | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(roles, organisation_id, units)}"}
+
+
+ADMIN = bearer(["admin"])
 
 
 def ok(response: httpx.Response) -> Any:
@@ -24,7 +41,7 @@ def ok(response: httpx.Response) -> Any:
 
 def open_survey(survey_url: str, unit_id: str) -> str:
     """A published two-question questionnaire and an open round for one new unit; returns the round id."""
-    with httpx.Client(base_url=survey_url, timeout=10) as client:
+    with httpx.Client(base_url=survey_url, timeout=10, headers=ADMIN) as client:
         questionnaire = ok(
             client.post(
                 "/v1/questionnaires",
