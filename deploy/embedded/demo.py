@@ -65,7 +65,7 @@ UNITS = {
     "0581-IFO01": {"name": "Norrköping vuxenenhet", "type": "ifo_vuxen", "municipality_code": "0581"},
 }
 RESPONSES_PER_UNIT = 40
-DEV_SECRET = "dev-only-auth-secret"
+DEV_SECRET = "dev-only-auth-secret-never-in-production"
 PARTICIPANTS_PER_UNIT = 6
 INSTRUMENT = "insikt-livssituation"
 

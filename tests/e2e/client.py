@@ -17,7 +17,7 @@ SCALE = [
 ]
 
 
-DEV_SECRET = "dev-only-auth-secret"
+DEV_SECRET = "dev-only-auth-secret-never-in-production"
 """The services' development HS256 secret (accepted only outside production)."""
 
 

@@ -157,7 +157,7 @@ def mint_token(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mint a development bearer token (HS256).")
-    parser.add_argument("--secret", default="dev-only-auth-secret")
+    parser.add_argument("--secret", default="dev-only-auth-secret-never-in-production")
     parser.add_argument("--org", default="demo-org")
     parser.add_argument("--sub", default="developer")
     parser.add_argument("--roles", default="admin", help="comma-separated")

@@ -27,5 +27,5 @@ class ServiceSettings(BaseSettings):
     """The identity provider's JWKS: RS256/ES256 tokens are verified against it."""
     auth_issuer: str | None = None
     auth_audience: str | None = None
-    auth_dev_secret: str | None = "dev-only-auth-secret"
+    auth_dev_secret: str | None = "dev-only-auth-secret-never-in-production"
     """HS256 secret for development and test only; ignored in production."""
