@@ -81,3 +81,9 @@ def wait_for_database(database_url: str, schema: str, timeout_s: float = 60) -> 
                 time.sleep(1)
     finally:
         engine.dispose()
+
+
+def prestart(migrations_dir: Path, database_url: str, schema: str) -> None:
+    """What a container runs before the service: wait for the database, then migrate it to head."""
+    wait_for_database(database_url, schema)
+    upgrade(migrations_dir, database_url)

@@ -2,16 +2,14 @@
 
 from pathlib import Path
 
-from insikt_common.migrations import upgrade, wait_for_database
+from insikt_common.migrations import prestart
 from reporting.config import SCHEMA, Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def main() -> None:
-    settings = Settings()
-    wait_for_database(settings.database_url, SCHEMA)
-    upgrade(MIGRATIONS, settings.database_url)
+    prestart(MIGRATIONS, Settings().database_url, SCHEMA)
 
 
 if __name__ == "__main__":
