@@ -84,7 +84,7 @@ def test_an_accepted_response_is_published_as_a_valid_event_without_time_of_day(
         "name": "Enhet 1",
         "type": "hvb",
         "municipality_code": "0580",
-        "organisation_id": None,
+        "organisation_id": "test-org",
     }
     assert body["submission_id"] not in json.dumps(event)
 

@@ -1,48 +1,133 @@
 from datetime import date
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from insikt_common.contracts.catalogue import QUESTIONNAIRE_PUBLISHED
 from insikt_common.contracts.envelope import random_id
+from insikt_common.contracts.survey import OptionDefinition, QuestionDefinition, QuestionnairePublished
 from insikt_common.errors import Conflict
+from survey_api.events import emit
 from survey_api.questionnaires import repository
 from survey_api.questionnaires.models import Questionnaire
-from survey_api.questionnaires.schemas import Item, QuestionnaireCreate, QuestionnaireRead
+from survey_api.questionnaires.schemas import (
+    Item,
+    QuestionnaireContent,
+    QuestionnaireRead,
+    QuestionnaireSummary,
+    walk,
+)
 
 
-def create(session: Session, data: QuestionnaireCreate) -> QuestionnaireRead:
+def create(session: Session, organisation_id: str, data: QuestionnaireContent) -> QuestionnaireRead:
+    """A new questionnaire: version 1, a draft."""
     questionnaire = Questionnaire(
-        id=random_id(),
-        title=data.title,
-        content={"item": [i.model_dump(by_alias=True, exclude_none=True) for i in data.item]},
+        id=random_id(), version=1, organisation_id=organisation_id, title=data.title, content=_content(data)
     )
     repository.add(session, questionnaire)
     return to_read(questionnaire)
 
 
-def publish(session: Session, questionnaire_id: str) -> QuestionnaireRead:
-    """Freeze the questionnaire: from now on responses are validated against exactly this."""
-    questionnaire = repository.get_or_raise(session, questionnaire_id)
+def save_draft(
+    session: Session, organisation_id: str, questionnaire_id: str, data: QuestionnaireContent
+) -> QuestionnaireRead:
+    """Replace the draft, or start the next version when the newest one is published (never change it)."""
+    newest = repository.latest(session, organisation_id, questionnaire_id)
+    if newest.status == "draft":
+        newest.title, newest.content = data.title, _content(data)
+        return to_read(newest)
+    following = Questionnaire(
+        id=questionnaire_id,
+        version=newest.version + 1,
+        organisation_id=organisation_id,
+        title=data.title,
+        content=_content(data),
+    )
+    repository.add(session, following)
+    return to_read(following)
+
+
+def publish(session: Session, organisation_id: str, questionnaire_id: str) -> QuestionnaireRead:
+    """Freeze the newest version: from now on responses are validated against exactly this."""
+    questionnaire = repository.latest(session, organisation_id, questionnaire_id)
     if questionnaire.status == "published":
-        raise Conflict(f"questionnaire {questionnaire_id} is already published")
+        raise Conflict(f"questionnaire {questionnaire_id} version {questionnaire.version} is already published")
     questionnaire.status = "published"
     questionnaire.published_on = date.today()
+    emit(session, QUESTIONNAIRE_PUBLISHED, f"questionnaire/{questionnaire.id}", published_event(questionnaire))
     return to_read(questionnaire)
 
 
-def get(session: Session, questionnaire_id: str) -> QuestionnaireRead:
-    return to_read(repository.get_or_raise(session, questionnaire_id))
+def get(session: Session, organisation_id: str, questionnaire_id: str, version: int | None = None) -> QuestionnaireRead:
+    if version is None:
+        return to_read(repository.latest(session, organisation_id, questionnaire_id))
+    return to_read(repository.get_or_raise(session, organisation_id, questionnaire_id, version))
+
+
+def list_questionnaires(session: Session, organisation_id: str) -> list[QuestionnaireSummary]:
+    return [
+        QuestionnaireSummary(id=q.id, version=q.version, title=q.title, status=_status(q))
+        for q in repository.list_latest(session, organisation_id)
+    ]
+
+
+def content_of(questionnaire: Questionnaire) -> QuestionnaireContent:
+    return QuestionnaireContent.model_validate(questionnaire.content)
 
 
 def items_of(questionnaire: Questionnaire) -> list[Item]:
-    return [Item.model_validate(raw) for raw in questionnaire.content["item"]]
+    """The top-level items (groups hold their own)."""
+    return content_of(questionnaire).item
+
+
+def published_event(questionnaire: Questionnaire) -> QuestionnairePublished:
+    return QuestionnairePublished(
+        questionnaire_id=questionnaire.id,
+        version=questionnaire.version,
+        title_sv=questionnaire.title,
+        items=[_definition(i) for i in walk(items_of(questionnaire)) if i.type != "group"],
+    )
+
+
+def _definition(item: Item) -> QuestionDefinition:
+    assert item.kind is not None
+    return QuestionDefinition(
+        link_id=item.link_id,
+        kind=item.kind,
+        text_sv=item.text,
+        area=item.area,
+        options=[
+            OptionDefinition(
+                code=o.code,
+                order=o.order or position,
+                label_sv=o.display,
+                positive=o.positive,
+                non_substantive=o.non_substantive,
+                value=o.value,
+            )
+            for position, o in enumerate(item.answer_option, start=1)
+        ],
+        min_value=item.min_value,
+        max_value=item.max_value,
+    )
+
+
+def _content(data: QuestionnaireContent) -> dict[str, Any]:
+    return data.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+
+def _status(q: Questionnaire) -> Literal["draft", "published"]:
+    return "published" if q.status == "published" else "draft"
 
 
 def to_read(q: Questionnaire) -> QuestionnaireRead:
+    content = content_of(q)
     return QuestionnaireRead(
         id=q.id,
-        title=q.title,
         version=q.version,
-        status="published" if q.status == "published" else "draft",
+        status=_status(q),
         published_on=q.published_on,
-        item=items_of(q),
+        title=content.title,
+        title_translation=content.title_translation,
+        item=content.item,
     )

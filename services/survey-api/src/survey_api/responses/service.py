@@ -34,7 +34,9 @@ def submit(session: Session, data: ResponseSubmit, *, max_text: int, today: date
     if not rounds.takes_part(session, data.round_id, data.unit_id):
         raise NotFound(f"unit {data.unit_id} does not take part in round {data.round_id}")
     rounds.ensure_accepting(survey_round, today)
-    questionnaire = questionnaires.get_or_raise(session, survey_round.questionnaire_id)
+    questionnaire = questionnaires.get_or_raise(
+        session, survey_round.organisation_id, survey_round.questionnaire_id, survey_round.questionnaire_version
+    )
     if errors := answer_errors(items_of(questionnaire), data.answers, max_text):
         raise Unprocessable(errors)
 

@@ -2,28 +2,67 @@
 
 from insikt_common.contracts.survey import AnswerValue
 from insikt_common.errors import field_error
-from survey_api.questionnaires.schemas import Item
+from survey_api.questionnaires.schemas import EnableWhen, Item
+
+Gate = tuple[list[EnableWhen], str]
+"""The conditions of one item or group, and whether ``all`` or ``any`` of them must hold."""
+
+
+def answerable(items: list[Item], gates: tuple[Gate, ...] = ()) -> list[tuple[Item, tuple[Gate, ...]]]:
+    """The answerable items in order, each with its own and its groups' enableWhen conditions."""
+    out: list[tuple[Item, tuple[Gate, ...]]] = []
+    for item in items:
+        own = (*gates, (item.enable_when, item.enable_behavior)) if item.enable_when else gates
+        if item.type == "group":
+            out.extend(answerable(item.item, own))
+        else:
+            out.append((item, own))
+    return out
+
+
+def is_enabled(gates: tuple[Gate, ...], given: dict[str, AnswerValue]) -> bool:
+    """Every gate holds: FHIR enableWhen, where an unanswered question satisfies only ``exists false``."""
+    for conditions, behavior in gates:
+        results = [_holds(c, given.get(c.question)) for c in conditions]
+        if not (all(results) if behavior == "all" else any(results)):
+            return False
+    return True
+
+
+def _holds(condition: EnableWhen, answer: AnswerValue | None) -> bool:
+    if condition.operator == "exists":
+        return (answer is not None) == condition.answer_boolean
+    if answer is None:
+        return False
+    expected: object = condition.answer_code if condition.answer_code is not None else condition.answer_integer
+    actual: object = answer.code if condition.answer_code is not None else answer.number
+    return (actual == expected) if condition.operator == "=" else (actual != expected)
 
 
 def answer_errors(items: list[Item], answers: list[AnswerValue], max_text: int) -> list[dict[str, str]]:
     """Every problem with ``answers``, one message per item (empty when they are valid)."""
-    by_link = {item.link_id: item for item in items}
+    flat = answerable(items)
+    by_link = {item.link_id: (item, gates) for item, gates in flat}
     errors: list[dict[str, str]] = []
-    seen: set[str] = set()
+    given: dict[str, AnswerValue] = {}
     for index, answer in enumerate(answers):
         where = f"answers.{index}"
-        item = by_link.get(answer.link_id)
-        if item is None:
+        if answer.link_id not in by_link:
             errors.append(field_error(f"{where}.link_id", f"unknown linkId {answer.link_id!r}"))
             continue
-        if answer.link_id in seen:
+        if answer.link_id in given:
             errors.append(field_error(f"{where}.link_id", f"{answer.link_id!r} answered twice"))
             continue
-        seen.add(answer.link_id)
+        given[answer.link_id] = answer
+        item, _ = by_link[answer.link_id]
         if (problem := _value_problem(item, answer, max_text)) is not None:
             errors.append(field_error(where, f"{answer.link_id}: {problem}"))
-    for item in items:
-        if item.required and item.link_id not in seen:
+    for item, gates in flat:
+        enabled = is_enabled(gates, given)
+        if item.link_id in given and not enabled:
+            index = answers.index(given[item.link_id])
+            errors.append(field_error(f"answers.{index}", f"{item.link_id}: not asked given the earlier answers"))
+        elif item.required and enabled and item.link_id not in given:
             errors.append(field_error("answers", f"required item {item.link_id!r} is missing"))
     return errors
 
@@ -44,4 +83,5 @@ def _value_problem(item: Item, answer: AnswerValue, max_text: int) -> str | None
         return None
     if answer.text is None:
         return "text is required for a free-text item"
-    return f"text must be at most {max_text} characters" if len(answer.text) > max_text else None
+    limit = min(max_text, item.max_length or max_text)
+    return f"text must be at most {limit} characters" if len(answer.text) > limit else None

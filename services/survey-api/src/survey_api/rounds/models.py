@@ -9,11 +9,15 @@ class SurveyRound(SurveyTable, table=True):
     __tablename__ = "survey_round"
 
     id: str = Field(primary_key=True, max_length=36)
+    organisation_id: str = Field(max_length=64, index=True)
     title: str = Field(max_length=200)
-    questionnaire_id: str = Field(foreign_key="survey.questionnaire.id", max_length=36)
+    questionnaire_id: str = Field(max_length=36)
+    questionnaire_version: int
     opens_on: date
     closes_on: date
     status: str = Field(default="open", max_length=16)
+    access_mode: str = Field(default="codes", max_length=16)
+    """``codes`` (one-time codes) or ``open_link`` (a link per unit, for visit-based surveys)."""
     min_cell_count: int = 5
     """k: reports suppress every cell with fewer answers than this."""
 

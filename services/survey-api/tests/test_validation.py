@@ -1,0 +1,88 @@
+"""Answer validation against a questionnaire: plain functions, no I/O."""
+
+import pytest
+
+from insikt_common.contracts.survey import AnswerValue
+from survey_api.questionnaires.schemas import QuestionnaireContent
+from survey_api.responses.validation import answer_errors
+
+YES_NO = [{"code": "ja", "display": "Ja"}, {"code": "nej", "display": "Nej"}]
+QUESTIONNAIRE = QuestionnaireContent.model_validate(
+    {
+        "title": "T",
+        "item": [
+            {
+                "linkId": "kontakt",
+                "text": "Har du haft kontakt?",
+                "type": "choice",
+                "kind": "yes_no",
+                "required": True,
+                "answerOption": YES_NO,
+            },
+            {
+                "linkId": "kontakten",
+                "text": "Om kontakten",
+                "type": "group",
+                "enableWhen": [{"question": "kontakt", "operator": "=", "answerCode": "ja"}],
+                "item": [
+                    {"linkId": "nojd", "text": "Nöjd?", "type": "choice", "required": True, "answerOption": YES_NO},
+                    {
+                        "linkId": "varfor",
+                        "text": "Varför inte?",
+                        "type": "text",
+                        "enableWhen": [{"question": "nojd", "operator": "=", "answerCode": "nej"}],
+                    },
+                ],
+            },
+        ],
+    }
+)
+
+
+def _errors(*answers: dict[str, object]) -> list[str]:
+    values = [AnswerValue.model_validate(a) for a in answers]
+    return [e["message"] for e in answer_errors(QUESTIONNAIRE.item, values, max_text=100)]
+
+
+def test_items_inside_an_enabled_group_are_asked_and_required() -> None:
+    assert _errors({"link_id": "kontakt", "code": "ja"}) == ["required item 'nojd' is missing"]
+    assert _errors({"link_id": "kontakt", "code": "ja"}, {"link_id": "nojd", "code": "ja"}) == []
+
+
+def test_a_disabled_group_is_neither_required_nor_accepted() -> None:
+    assert _errors({"link_id": "kontakt", "code": "nej"}) == []
+    assert _errors({"link_id": "kontakt", "code": "nej"}, {"link_id": "nojd", "code": "ja"}) == [
+        "nojd: not asked given the earlier answers"
+    ]
+
+
+def test_a_follow_up_question_is_taken_only_after_the_answer_that_opens_it() -> None:
+    base = [{"link_id": "kontakt", "code": "ja"}]
+    assert _errors(*base, {"link_id": "nojd", "code": "nej"}, {"link_id": "varfor", "text": "Svårt"}) == []
+    assert _errors(*base, {"link_id": "nojd", "code": "ja"}, {"link_id": "varfor", "text": "Svårt"}) == [
+        "varfor: not asked given the earlier answers"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ({"question": "senare", "operator": "=", "answerCode": "ja"}, "enableWhen must name an earlier question"),
+        ({"question": "kontakt", "operator": "=", "answerCode": "kanske"}, "is not an option"),
+        ({"question": "kontakt", "operator": "exists"}, "takes answerBoolean only"),
+    ],
+)
+def test_unsound_enable_when_is_refused_when_the_questionnaire_is_written(
+    condition: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        QuestionnaireContent.model_validate(
+            {
+                "title": "T",
+                "item": [
+                    {"linkId": "kontakt", "text": "?", "type": "choice", "answerOption": YES_NO},
+                    {"linkId": "x", "text": "?", "type": "text", "enableWhen": [condition]},
+                    {"linkId": "senare", "text": "?", "type": "choice", "answerOption": YES_NO},
+                ],
+            }
+        )
