@@ -5,11 +5,14 @@ count could be worked out from a published total and its published siblings, the
 published sibling is suppressed as well (complementary suppression).
 """
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 BELOW_K = "fewer than k"
 COMPLEMENTARY = "complementary"
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -39,4 +42,45 @@ def suppress_breakdown(counts: Mapping[str, int], total: int, k: int) -> dict[st
     return {
         name: Cell(None, BELOW_K if name in primary else COMPLEMENTARY) if name in hidden else Cell(count)
         for name, count in counts.items()
+    }
+
+
+@dataclass(frozen=True)
+class Equation(Generic[K]):
+    """``total`` is the sum of ``parts``: anyone who sees all but one of them can work out the last."""
+
+    total: K
+    parts: tuple[K, ...]
+
+
+def protect(
+    counts: Mapping[K, int], equations: Iterable[Equation[K]], k: int, also_primary: Iterable[K] = ()
+) -> dict[K, Cell]:
+    """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden member.
+
+    Counts are cells of any key (a unit's answers, a municipality's total, a gender's count); each
+    equation says which published cells add up to which. Where one member of an equation is hidden
+    it could be read off the others, so the smallest visible part is hidden as well (the total
+    only when every part is already hidden). Repeated until stable; it always ends, since cells
+    are only ever added to the hidden set. ``also_primary`` names cells that must be withheld for
+    reasons of their own (a rating whose distribution has a small count, say).
+    """
+    equations = list(equations)
+    primary = {key for key, count in counts.items() if 0 < count < k} | set(also_primary)
+    hidden = set(primary)
+    changed = True
+    while changed:
+        changed = False
+        for equation in equations:
+            members = (equation.total, *equation.parts)
+            if sum(1 for m in members if m in hidden) != 1:
+                continue
+            visible = sorted(
+                (part for part in set(equation.parts) if part not in hidden), key=lambda p: (counts[p], str(p))
+            )
+            hidden.add(visible[0] if visible else equation.total)
+            changed = True
+    return {
+        key: (Cell(None, BELOW_K if key in primary else COMPLEMENTARY) if key in hidden else Cell(count))
+        for key, count in counts.items()
     }
