@@ -47,3 +47,8 @@ test: $(STAMP) kafka-jars lint typecheck
 
 clean:
 	rm -rf $(VENV) .run .pytest_cache .mypy_cache .ruff_cache
+
+# A development bearer token (HS256, refused in production): make token ARGS="--roles staff --units 0580-IFO01"
+.PHONY: token
+token:
+	@$(PY) -m insikt_common.auth $(ARGS)

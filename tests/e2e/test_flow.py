@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.client import answer_counts, counted_responses, ok, open_survey, response_body
+from tests.e2e.client import ADMIN, answer_counts, counted_responses, ok, open_survey, response_body
 from tests.e2e.processes import running_services, wait_for
 from tests.infra import ServiceDatabase
 
@@ -75,11 +75,15 @@ def test_the_same_submission_posted_twice_is_stored_and_counted_once(
 def test_assessments_recorded_in_outcome_api_are_counted_per_area(services: dict[str, str]) -> None:
     unit = {"id": "E2E-OUTCOME", "name": "Behandlingshem", "type": "hvb", "municipality_code": "0580"}
     outcome = services["outcome-api"]
-    instrument = ok(httpx.get(f"{outcome}/v1/instruments"))[0]
+    instrument = ok(httpx.get(f"{outcome}/v1/instruments", headers=ADMIN))[0]
     area = instrument["areas"][0]["code"]
     for score in (3, 4, 5, 6, 7):
         participant = ok(
-            httpx.post(f"{outcome}/v1/participants", json={"unit": unit, "birth_year": 1990, "gender": "female"})
+            httpx.post(
+                f"{outcome}/v1/participants",
+                json={"unit": unit, "birth_year": 1990, "gender": "female"},
+                headers=ADMIN,
+            )
         )
         ok(
             httpx.post(
@@ -91,6 +95,7 @@ def test_assessments_recorded_in_outcome_api_are_counted_per_area(services: dict
                     "assessed_on": date.today().isoformat(),
                     "scores": {area: score},
                 },
+                headers=ADMIN,
             )
         )
 

@@ -1,11 +1,13 @@
 """An app over a migrated temporary SQLite file and an in-process bus: no network, no services."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from insikt_common.auth import mint_token
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.migrations import upgrade
 from outcome_api.config import Settings
@@ -13,8 +15,15 @@ from outcome_api.main import create_app
 from outcome_api.prestart import MIGRATIONS
 
 PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef"
+AUTH_SECRET = "test-auth-secret-0123456789abcdef0123456789"
+ORGANISATION = "demo-org"
 
-ClientFor = Callable[[str], TestClient]
+ClientFor = Callable[..., TestClient]
+
+
+def bearer(roles: Iterable[str], organisation_id: str = ORGANISATION, units: Iterable[str] = ()) -> dict[str, str]:
+    token = mint_token(AUTH_SECRET, subject="tester", organisation_id=organisation_id, roles=roles, unit_ids=units)
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -30,27 +39,31 @@ def bus() -> InProcessBus:
 
 
 @pytest.fixture
-def client_for(database_file: Path, bus: InProcessBus) -> Iterator[ClientFor]:
-    """Clients acting for a given organisation, all on the same database and bus."""
-    clients: list[TestClient] = []
+def app(database_file: Path, bus: InProcessBus) -> Iterator[FastAPI]:
+    settings = Settings(
+        environment="test",
+        database_url=f"sqlite:///{database_file}",
+        pseudonym_key=PSEUDONYM_KEY,
+        auth_dev_secret=AUTH_SECRET,
+    )
+    app = create_app(settings, bus)
+    with TestClient(app):
+        yield app
 
-    def make(organisation_id: str) -> TestClient:
-        settings = Settings(
-            environment="test",
-            database_url=f"sqlite:///{database_file}",
-            pseudonym_key=PSEUDONYM_KEY,
-            organisation_id=organisation_id,
-        )
-        client = TestClient(create_app(settings, bus))
-        client.__enter__()
-        clients.append(client)
-        return client
 
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+@pytest.fixture
+def client_for(app: FastAPI) -> ClientFor:
+    """Clients calling with a token for the given organisation, roles and units, all on one app."""
+
+    def make(
+        organisation_id: str = ORGANISATION, roles: Iterable[str] = ("admin",), units: Iterable[str] = ()
+    ) -> TestClient:
+        return TestClient(app, headers=bearer(roles, organisation_id, units))
+
+    return make
 
 
 @pytest.fixture
 def client(client_for: ClientFor) -> TestClient:
-    return client_for("demo-org")
+    """An administrator of ``demo-org``."""
+    return client_for()

@@ -24,8 +24,6 @@ class Settings(ServiceSettings):
     pseudonym_key: str = DEV_PSEUDONYM_KEY
     """Secret of the personnummer HMAC. Changing it unlinks every stored pseudonym, so it is kept
     like a database key: generated once per deployment, backed up, never rotated casually."""
-    organisation_id: str = "demo-org"
-    """The organisation every request acts for until authentication arrives (a later issue)."""
 
     @model_validator(mode="after")
     def _real_key_outside_development(self) -> "Settings":

@@ -6,6 +6,7 @@ from insikt_common.messaging.bus import MessageBus
 from insikt_common.service import ServiceDefinition, build_app
 from outcome_api import tables
 from outcome_api.assessments.router import router as assessments_router
+from outcome_api.audit.router import router as audit_router
 from outcome_api.config import SCHEMA, SERVICE_NAME, Settings
 from outcome_api.instruments.router import router as instruments_router
 from outcome_api.participants.router import router as participants_router
@@ -15,7 +16,7 @@ DEFINITION = ServiceDefinition(
     title="Insikt outcome-api",
     description="Individual outcome tracking: pseudonymous participants, instruments and assessments.",
     schema=SCHEMA,
-    routers=[participants_router, assessments_router, instruments_router],
+    routers=[participants_router, assessments_router, instruments_router, audit_router],
     outbox=tables.outbox,
 )
 

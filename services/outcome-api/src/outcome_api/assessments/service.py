@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from insikt_common.auth import Principal
 from insikt_common.contracts.catalogue import ASSESSMENT_RECORDED
 from insikt_common.contracts.envelope import new_event, random_id
 from insikt_common.contracts.outcome import AreaScore, AssessmentRecorded
@@ -11,6 +12,7 @@ from outcome_api.assessments import repository
 from outcome_api.assessments.models import Assessment
 from outcome_api.assessments.schemas import AssessmentCreate, AssessmentRead
 from outcome_api.assessments.validation import score_errors
+from outcome_api.audit import service as audit
 from outcome_api.config import EVENT_SOURCE
 from outcome_api.instruments import service as instruments
 from outcome_api.models import outbox
@@ -19,7 +21,7 @@ from outcome_api.participants import service as participants
 
 def record(
     session: Session,
-    organisation_id: str,
+    principal: Principal,
     participant_id: str,
     data: AssessmentCreate,
     *,
@@ -27,7 +29,7 @@ def record(
 ) -> AssessmentRead:
     """Store an assessment, one row per score, and its event in the caller's transaction."""
     today = today or date.today()
-    participant = participants.get_or_raise(session, organisation_id, participant_id)
+    participant = participants.get_or_raise(session, principal, participant_id)
     instrument = instruments.get_or_raise(data.instrument_id)
     errors = score_errors(instrument, data.scores)
     if data.assessed_on > today:
@@ -50,7 +52,7 @@ def record(
     payload = AssessmentRecorded(
         assessment_id=assessment.id,
         participant_id=participant.id,
-        organisation_id=organisation_id,
+        organisation_id=participant.organisation_id,
         unit_id=assessment.unit_id,
         instrument_id=instrument.id,
         instrument_version=instrument.version,
@@ -61,12 +63,14 @@ def record(
     )
     event = new_event(ASSESSMENT_RECORDED.type, EVENT_SOURCE, f"participant/{participant.id}", payload)
     add_to_outbox(session, outbox, ASSESSMENT_RECORDED, event)
+    audit.record(session, principal, "assessment.record", participant.id)
     return to_read(assessment, data.scores)
 
 
-def list_for_participant(session: Session, organisation_id: str, participant_id: str) -> list[AssessmentRead]:
+def list_for_participant(session: Session, principal: Principal, participant_id: str) -> list[AssessmentRead]:
     """The participant's assessments, oldest first."""
-    participants.get_or_raise(session, organisation_id, participant_id)
+    participants.get_or_raise(session, principal, participant_id)
+    audit.record(session, principal, "assessment.list", participant_id)
     assessments = repository.list_for_participant(session, participant_id)
     scores = repository.scores_of(session, [a.id for a in assessments])
     return [to_read(a, scores[a.id]) for a in assessments]

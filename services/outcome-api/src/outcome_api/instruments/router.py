@@ -1,5 +1,6 @@
 from fastapi import APIRouter
 
+from outcome_api.access import AnyRole
 from outcome_api.instruments import service
 from outcome_api.instruments.schemas import InstrumentRead
 
@@ -7,6 +8,6 @@ router = APIRouter(prefix="/v1/instruments", tags=["instruments"])
 
 
 @router.get("")
-def list_instruments() -> list[InstrumentRead]:
+def list_instruments(_principal: AnyRole) -> list[InstrumentRead]:
     """The instruments assessments can be recorded with, each with its areas and scale."""
     return service.list_all()

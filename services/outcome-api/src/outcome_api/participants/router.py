@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Request, Response, status
 
 from insikt_common.db import SessionDep
-from outcome_api.organisation import OrganisationDep
+from outcome_api.access import ParticipantWorker
 from outcome_api.participants import service
 from outcome_api.participants.schemas import ParticipantCreate, ParticipantRead
 
@@ -16,19 +16,21 @@ router = APIRouter(prefix="/v1/participants", tags=["participants"])
             "description": "The personnummer is already registered; that participant",
             "model": ParticipantRead,
         },
+        403: {"description": "The unit is not one of the caller's units"},
+        409: {"description": "The personnummer is registered at a unit outside the caller's units"},
         422: {"description": "Invalid input, e.g. a personnummer with a wrong check digit"},
     },
 )
 def register_participant(
     data: ParticipantCreate,
     session: SessionDep,
-    organisation_id: OrganisationDep,
+    principal: ParticipantWorker,
     request: Request,
     response: Response,
 ) -> ParticipantRead:
     """Register a pseudonymous participant at a unit; a known personnummer returns that participant."""
     participant, created = service.register(
-        session, organisation_id, data, pseudonym_key=request.app.state.settings.pseudonym_key
+        session, principal, data, pseudonym_key=request.app.state.settings.pseudonym_key
     )
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -39,6 +41,6 @@ def register_participant(
 def get_participant(
     participant_id: str,
     session: SessionDep,
-    organisation_id: OrganisationDep,
+    principal: ParticipantWorker,
 ) -> ParticipantRead:
-    return service.get(session, organisation_id, participant_id)
+    return service.get(session, principal, participant_id)

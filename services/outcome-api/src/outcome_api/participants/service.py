@@ -4,11 +4,14 @@ from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from insikt_common.auth import Principal
 from insikt_common.contracts.catalogue import PARTICIPANT_REGISTERED
 from insikt_common.contracts.envelope import new_event, random_id
 from insikt_common.contracts.outcome import ParticipantRegistered
-from insikt_common.errors import NotFound, Unprocessable, field_error
+from insikt_common.errors import Conflict, NotFound, Unprocessable, field_error
 from insikt_common.messaging.outbox import add_to_outbox
+from outcome_api.access import require_unit
+from outcome_api.audit import service as audit
 from outcome_api.config import EVENT_SOURCE
 from outcome_api.models import outbox
 from outcome_api.participants import personnummer, repository
@@ -19,7 +22,7 @@ from outcome_api.units import service as units
 
 def register(
     session: Session,
-    organisation_id: str,
+    principal: Principal,
     data: ParticipantCreate,
     *,
     pseudonym_key: str,
@@ -31,8 +34,11 @@ def register(
     a case system can register the same person again without creating a second identity.
     """
     today = today or date.today()
+    organisation_id = principal.organisation_id
+    require_unit(principal, data.unit.id)
     personnummer_hmac = _pseudonym(data.personnummer, pseudonym_key, today)
-    if (known := _registered(session, organisation_id, personnummer_hmac)) is not None:
+    if (known := _registered(session, principal, personnummer_hmac)) is not None:
+        audit.record(session, principal, "participant.read", known.id)
         return to_read(session, known), False
 
     unit = units.upsert(session, data.unit)
@@ -52,8 +58,9 @@ def register(
             session.flush()
     except IntegrityError:
         # Another request registered the same person a moment ago.
-        if (known := _registered(session, organisation_id, personnummer_hmac)) is None:
+        if (known := _registered(session, principal, personnummer_hmac)) is None:
             raise
+        audit.record(session, principal, "participant.read", known.id)
         return to_read(session, known), False
 
     payload = ParticipantRegistered(
@@ -65,15 +72,19 @@ def register(
     )
     event = new_event(PARTICIPANT_REGISTERED.type, EVENT_SOURCE, f"participant/{participant.id}", payload)
     add_to_outbox(session, outbox, PARTICIPANT_REGISTERED, event)
+    audit.record(session, principal, "participant.register", participant.id)
     return to_read(session, participant), True
 
 
-def get(session: Session, organisation_id: str, participant_id: str) -> ParticipantRead:
-    return to_read(session, get_or_raise(session, organisation_id, participant_id))
+def get(session: Session, principal: Principal, participant_id: str) -> ParticipantRead:
+    participant = get_or_raise(session, principal, participant_id)
+    audit.record(session, principal, "participant.read", participant.id)
+    return to_read(session, participant)
 
 
-def get_or_raise(session: Session, organisation_id: str, participant_id: str) -> Participant:
-    participant = repository.get(session, organisation_id, participant_id)
+def get_or_raise(session: Session, principal: Principal, participant_id: str) -> Participant:
+    """The participant in the caller's scope; outside it, or unknown, is the same 404."""
+    participant = repository.get(session, principal, participant_id)
     if participant is None:
         raise NotFound(f"participant {participant_id} not found")
     return participant
@@ -101,7 +112,15 @@ def _pseudonym(given: SecretStr | None, key: str, today: date) -> str | None:
     return personnummer.pseudonym(normalised, key)
 
 
-def _registered(session: Session, organisation_id: str, personnummer_hmac: str | None) -> Participant | None:
+def _registered(session: Session, principal: Principal, personnummer_hmac: str | None) -> Participant | None:
+    """The participant already registered with this personnummer in the caller's organisation.
+
+    One registered at a unit the caller does not work in is a conflict: handing it back would show
+    its data, and a second identity for the same person would split their history.
+    """
     if personnummer_hmac is None:
         return None
-    return repository.find_by_pseudonym(session, organisation_id, personnummer_hmac)
+    known = repository.find_by_pseudonym(session, principal.organisation_id, personnummer_hmac)
+    if known is not None and repository.get(session, principal, known.id) is None:
+        raise Conflict("this person is registered at a unit outside your units; ask an administrator")
+    return known

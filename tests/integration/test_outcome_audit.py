@@ -1,0 +1,77 @@
+"""outcome-api's audit log on real PostgreSQL: its own login role cannot change or remove a row."""
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from insikt_common.auth import Principal, Role
+from insikt_common.contracts.units import UnitRef
+from insikt_common.db import make_engine, make_sessions
+from insikt_common.migrations import downgrade, upgrade
+from outcome_api import prestart
+from outcome_api.audit.models import AuditEvent
+from outcome_api.participants import service as participants
+from outcome_api.participants.schemas import ParticipantCreate
+from tests.infra import ServiceDatabase
+
+STAFF = Principal("staff-1", "org-a", frozenset({Role.STAFF}), frozenset({"U1"}))
+UNIT = UnitRef(id="U1", name="Enhet", type="hvb", municipality_code="0580")
+
+
+@pytest.fixture(scope="module")
+def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
+    url = service_db.url_for("outcome-api")
+    upgrade(prestart.MIGRATIONS, url)
+    engine = make_engine(url, "outcome")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def audited(engine: Engine) -> str:
+    """A participant registered and read once, through the service as a request would."""
+    with make_sessions(engine).begin() as session:
+        registered, _ = participants.register(
+            session, STAFF, ParticipantCreate(unit=UNIT, gender="female"), pseudonym_key="k" * 40
+        )
+        participants.get(session, STAFF, registered.id)
+    return registered.id
+
+
+def test_reads_and_writes_leave_audit_rows(engine: Engine, audited: str) -> None:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(AuditEvent.action, AuditEvent.subject).where(AuditEvent.participant_id == audited)  # type: ignore[arg-type]
+        ).all()
+    assert sorted(rows) == [("participant.read", "staff-1"), ("participant.register", "staff-1")]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE outcome.audit_event SET subject = 'someone else'",
+        "DELETE FROM outcome.audit_event",
+        "TRUNCATE outcome.audit_event",
+    ],
+)
+def test_the_service_role_cannot_update_delete_or_truncate_audit_rows(
+    engine: Engine, audited: str, statement: str
+) -> None:
+    with engine.connect() as conn:
+        with pytest.raises(DBAPIError, match="append-only"):
+            conn.execute(text(statement))
+        conn.rollback()
+        count = conn.execute(select(func.count()).select_from(AuditEvent)).scalar()
+    assert count == 2
+
+
+def test_the_migrations_go_down_and_up_again(service_db: ServiceDatabase, engine: Engine, audited: str) -> None:
+    url = service_db.url_for("outcome-api")
+    downgrade(prestart.MIGRATIONS, url, "0001")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT to_regclass('outcome.audit_event')")).scalar() is None
+    upgrade(prestart.MIGRATIONS, url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM outcome.audit_event")).scalar() == 0
