@@ -7,6 +7,7 @@ of record) at unit ``U-OWN`` of ``demo-org``. "Own unit" is a caller of ``demo-o
 ``other-org`` working in a unit of the same id ``U-OWN``.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,7 @@ ClientFor = Callable[..., TestClient]
 class Target:
     participant_id: str
     assessment_id: str
+    goal_id: str
 
 
 Call = Callable[[Target], tuple[str, dict[str, Any] | None]]
@@ -92,6 +94,21 @@ def assessment_body(**overrides: Any) -> dict[str, Any]:
     return {**body, **overrides}
 
 
+def goal_body() -> dict[str, Any]:
+    return {
+        "area": "boende",
+        "description": "Eget boende",
+        "baseline": "HVB",
+        "target": "Egen lägenhet",
+        "set_on": TODAY,
+    }
+
+
+def intervention_call(t: Target) -> tuple[str, dict[str, Any]]:
+    body = {"unit": UNIT, "kind": "hvb_placement", "started_on": TODAY}
+    return f"/v1/participants/{t.participant_id}/interventions/ref-{secrets.token_hex(4)}", body
+
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(lambda t: ("/healthz", None), 200, public),
     ("GET", "/readyz"): Rule(lambda t: ("/readyz", None), 200, public),
@@ -108,6 +125,36 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/v1/participants/{participant_id}/assessments"): Rule(
         lambda t: (f"/v1/participants/{t.participant_id}/assessments", None), 200, participant_level
+    ),
+    ("PUT", "/v1/participants/{participant_id}/assessments/{assessment_id}"): Rule(
+        lambda t: (f"/v1/participants/{t.participant_id}/assessments/{t.assessment_id}", assessment_body()),
+        200,
+        participant_level,
+    ),
+    ("GET", "/v1/participants/{participant_id}/assessments/{assessment_id}/revisions"): Rule(
+        lambda t: (f"/v1/participants/{t.participant_id}/assessments/{t.assessment_id}/revisions", None),
+        200,
+        participant_level,
+    ),
+    ("PUT", "/v1/participants/{participant_id}/interventions/{external_reference}"): Rule(
+        intervention_call, 201, participant_level
+    ),
+    ("GET", "/v1/participants/{participant_id}/interventions"): Rule(
+        lambda t: (f"/v1/participants/{t.participant_id}/interventions", None), 200, participant_level
+    ),
+    ("POST", "/v1/participants/{participant_id}/goals"): Rule(
+        lambda t: (f"/v1/participants/{t.participant_id}/goals", goal_body()), 201, participant_level
+    ),
+    ("PATCH", "/v1/participants/{participant_id}/goals/{goal_id}"): Rule(
+        lambda t: (
+            f"/v1/participants/{t.participant_id}/goals/{t.goal_id}",
+            {"attainment": 0, "status": "active", "changed_on": TODAY},
+        ),
+        200,
+        participant_level,
+    ),
+    ("GET", "/v1/participants/{participant_id}/goals"): Rule(
+        lambda t: (f"/v1/participants/{t.participant_id}/goals", None), 200, participant_level
     ),
     ("GET", "/v1/audit"): Rule(lambda t: (f"/v1/audit?participant_id={t.participant_id}", None), 200, admin_only),
 }
@@ -133,7 +180,9 @@ def make_target(admin: TestClient) -> Target:
     participant_id = participant.json()["id"]
     assessment = admin.post(f"/v1/participants/{participant_id}/assessments", json=assessment_body())
     assert assessment.status_code == 201, assessment.text
-    return Target(participant_id, assessment.json()["id"])
+    goal = admin.post(f"/v1/participants/{participant_id}/goals", json=goal_body())
+    assert goal.status_code == 201, goal.text
+    return Target(participant_id, assessment.json()["id"], goal.json()["id"])
 
 
 def test_every_endpoint_has_a_row(app: FastAPI) -> None:
@@ -141,7 +190,7 @@ def test_every_endpoint_has_a_row(app: FastAPI) -> None:
 
 
 def test_every_endpoint_but_health_and_metrics_needs_a_token(app: FastAPI) -> None:
-    target = Target("p", "a")
+    target = Target("p", "a", "g")
     anonymous = TestClient(app)
     for (method, path), rule in RULES.items():
         url, body = rule.call(target)

@@ -1,5 +1,6 @@
 from datetime import date
 
+from sqlalchemy import JSON
 from sqlmodel import Field
 
 from outcome_api.models import OutcomeTable
@@ -20,6 +21,8 @@ class Assessment(OutcomeTable, table=True):
     occasion: str = Field(max_length=16)
     rater: str = Field(max_length=16)
     assessed_on: date
+    revision: int = 1
+    """1 as recorded; each correction adds one and keeps the replaced version."""
 
 
 class AssessmentScore(OutcomeTable, table=True):
@@ -28,3 +31,17 @@ class AssessmentScore(OutcomeTable, table=True):
     assessment_id: str = Field(foreign_key="outcome.assessment.id", primary_key=True, max_length=36)
     area: str = Field(primary_key=True, max_length=64)
     score: float
+
+
+class AssessmentRevision(OutcomeTable, table=True):
+    """An earlier version of a corrected assessment, kept so a correction never loses what was recorded."""
+
+    __tablename__ = "assessment_revision"
+
+    assessment_id: str = Field(foreign_key="outcome.assessment.id", primary_key=True, max_length=36)
+    revision: int = Field(primary_key=True)
+    occasion: str = Field(max_length=16)
+    rater: str = Field(max_length=16)
+    assessed_on: date
+    scores: dict[str, float] = Field(sa_type=JSON)
+    replaced_on: date

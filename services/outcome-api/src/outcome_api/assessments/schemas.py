@@ -19,3 +19,15 @@ class AssessmentRead(AssessmentCreate):
     participant_id: str
     unit_id: str
     instrument_version: int
+    revision: int
+
+
+class AssessmentRevisionRead(BaseModel):
+    """A version of an assessment that a correction replaced."""
+
+    revision: int
+    occasion: Occasion
+    rater: Rater
+    assessed_on: date
+    scores: dict[str, float]
+    replaced_on: date

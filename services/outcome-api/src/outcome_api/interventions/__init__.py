@@ -1,0 +1,1 @@
+"""Interventions (insatser, placeringar): what a participant receives, where, and how it ended."""
