@@ -89,12 +89,16 @@ def load(survey_url: str, outcome_url: str, seed: int = 2026) -> dict[str, str]:
                     "unit_ids": list(UNITS),
                     "opens_on": (today - timedelta(days=30)).isoformat(),
                     "closes_on": (today + timedelta(days=30)).isoformat(),
+                    "access_mode": "open_link",
                 },
             )
         ).json()
+        links = {
+            row["unit_id"]: row["link"] for row in _ok(survey.get(f"/v1/rounds/{survey_round['id']}/links")).json()
+        }
         for unit_id in UNITS:
             for _ in range(RESPONSES_PER_UNIT):
-                _ok(survey.post("/v1/responses", json=_response(rng, survey_round["id"], unit_id)))
+                _ok(survey.post("/v1/responses", json=_response(rng, links[unit_id])))
     with httpx.Client(base_url=outcome_url, timeout=30, headers=headers) as outcome:
         for unit_id, unit in UNITS.items():
             for _ in range(PARTICIPANTS_PER_UNIT):
@@ -109,13 +113,13 @@ def _token() -> str:
     )
 
 
-def _response(rng: random.Random, round_id: str, unit_id: str) -> dict[str, object]:
+def _response(rng: random.Random, link: str) -> dict[str, object]:
     answers = [
         {"link_id": item["linkId"], "code": rng.choices(["1", "2", "3", "4", "9"], [5, 4, 2, 1, 1])[0]}
         for item in QUESTIONNAIRE["item"]
         if item.get("required") or rng.random() < 0.8
     ]
-    return {"submission_id": str(uuid.uuid4()), "round_id": round_id, "unit_id": unit_id, "answers": answers}
+    return {"submission_id": str(uuid.uuid4()), "link": link, "answers": answers}
 
 
 def _participant(rng: random.Random, outcome: httpx.Client, unit: dict[str, str]) -> None:

@@ -39,8 +39,12 @@ def ok(response: httpx.Response) -> Any:
     return response.json()
 
 
+LINKS: dict[tuple[str, str], str] = {}
+"""The open link of each (round, unit) that ``open_survey`` made."""
+
+
 def open_survey(survey_url: str, unit_id: str) -> str:
-    """A published two-question questionnaire and an open round for one new unit; returns the round id."""
+    """A published two-question questionnaire and an open-link round for one new unit; returns the round id."""
     with httpx.Client(base_url=survey_url, timeout=10, headers=ADMIN) as client:
         questionnaire = ok(
             client.post(
@@ -76,15 +80,19 @@ def open_survey(survey_url: str, unit_id: str) -> str:
                     "unit_ids": [unit_id],
                     "opens_on": (today - timedelta(days=1)).isoformat(),
                     "closes_on": (today + timedelta(days=1)).isoformat(),
+                    "access_mode": "open_link",
                 },
             )
         )
+        [link] = ok(client.get(f"/v1/rounds/{survey_round['id']}/links"))
+        LINKS[(survey_round["id"], unit_id)] = link["link"]
         return str(survey_round["id"])
 
 
 def response_body(round_id: str, unit_id: str, code: str, submission_id: str | None = None) -> dict[str, Any]:
     return {
         "submission_id": submission_id or str(uuid.uuid4()),
+        "link": LINKS[(round_id, unit_id)],
         "round_id": round_id,
         "unit_id": unit_id,
         "answers": [{"link_id": "bemotande", "code": code}],

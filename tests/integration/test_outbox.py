@@ -16,6 +16,8 @@ from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.messaging.relay import OutboxRelay
 from insikt_common.migrations import upgrade
 from survey_api import prestart
+from survey_api.access.gate import Gate
+from survey_api.access.throttle import Throttle
 from survey_api.models import outbox
 from survey_api.questionnaires import service as questionnaires
 from survey_api.questionnaires.schemas import QuestionnaireCreate
@@ -23,6 +25,7 @@ from survey_api.responses import service as responses
 from survey_api.responses.models import Response
 from survey_api.responses.schemas import ResponseSubmit
 from survey_api.rounds import service as rounds
+from survey_api.rounds.models import RoundUnit
 from survey_api.rounds.schemas import RoundCreate
 from survey_api.units import service as units
 from survey_api.units.schemas import UnitUpsert
@@ -75,14 +78,28 @@ def round_id(sessions: sessionmaker[Session]) -> str:
                 unit_ids=["U-OUTBOX"],
                 opens_on=today - timedelta(days=1),
                 closes_on=today + timedelta(days=1),
+                access_mode="open_link",
             ),
         ).id
 
 
-def _submission(round_id: str) -> ResponseSubmit:
+@pytest.fixture(scope="module")
+def link(sessions: sessionmaker[Session], round_id: str) -> str:
+    with sessions() as session:
+        return str(session.get(RoundUnit, (round_id, "U-OUTBOX")).link_token)  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def gate(sessions: sessionmaker[Session]) -> Gate:
+    throttle = Throttle(sessions, limit=1000, window_s=60, what="attempts")
+    return Gate(wrong_credentials=throttle, open_links=throttle, client="integration-test")
+
+
+def _submission(round_id: str, link: str) -> ResponseSubmit:
     return ResponseSubmit.model_validate(
         {
             "submission_id": str(uuid.uuid4()),
+            "link": link,
             "round_id": round_id,
             "unit_id": "U-OUTBOX",
             "answers": [{"link_id": "q1", "code": "1"}],
@@ -98,28 +115,39 @@ def _outbox_and_responses(sessions: sessionmaker[Session]) -> tuple[int, int]:
         )
 
 
-def test_response_and_its_event_commit_together(sessions: sessionmaker[Session], round_id: str) -> None:
+def test_response_and_its_event_commit_together(
+    sessions: sessionmaker[Session], round_id: str, link: str, gate: Gate
+) -> None:
     before = _outbox_and_responses(sessions)
     with sessions.begin() as session:
-        responses.submit(session, _submission(round_id), max_text=100)
+        responses.submit(session, _submission(round_id, link), gate, max_text=100)
     assert _outbox_and_responses(sessions) == (before[0] + 1, before[1] + 1)
 
 
-def test_rolled_back_response_leaves_no_event(sessions: sessionmaker[Session], round_id: str) -> None:
+def test_rolled_back_response_leaves_no_event(
+    sessions: sessionmaker[Session], round_id: str, link: str, gate: Gate
+) -> None:
     before = _outbox_and_responses(sessions)
     with sessions() as session:
-        responses.submit(session, _submission(round_id), max_text=100)
+        responses.submit(session, _submission(round_id, link), gate, max_text=100)
         session.flush()
         session.rollback()
     assert _outbox_and_responses(sessions) == before
 
 
 def test_relay_publishes_every_row_to_kafka_and_marks_it_sent(
-    engine: Engine, sessions: sessionmaker[Session], round_id: str, kafka_bootstrap: str, topic_prefix: str
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    *,
+    round_id: str,
+    link: str,
+    gate: Gate,
+    kafka_bootstrap: str,
+    topic_prefix: str,
 ) -> None:
     for _ in range(3):
         with sessions.begin() as session:
-            responses.submit(session, _submission(round_id), max_text=100)
+            responses.submit(session, _submission(round_id, link), gate, max_text=100)
     with sessions() as session:
         pending = set(
             session.scalars(

@@ -41,15 +41,24 @@ def _survey(client: TestClient, *, closes_in_days: int = 10) -> str:
             "unit_ids": ["U1"],
             "opens_on": (today - timedelta(days=20)).isoformat(),
             "closes_on": (today + timedelta(days=closes_in_days)).isoformat(),
+            "access_mode": "open_link",
         },
     )
     assert response.status_code == 201, response.text
-    return str(response.json()["id"])
+    round_id = str(response.json()["id"])
+    [link] = client.get(f"/v1/rounds/{round_id}/links").json()
+    LINKS[round_id] = link["link"]
+    return round_id
+
+
+LINKS: dict[str, str] = {}
+"""The open link of each round made by ``_survey``."""
 
 
 def _body(round_id: str, answers: list[dict[str, Any]] | None = None, unit_id: str = "U1") -> dict[str, Any]:
     return {
         "submission_id": str(uuid.uuid4()),
+        "link": LINKS.get(round_id, "no-such-link"),
         "round_id": round_id,
         "unit_id": unit_id,
         "answers": answers if answers is not None else [{"link_id": "bemotande", "code": "1"}],

@@ -14,3 +14,11 @@ class Settings(ServiceSettings):
     database_url: str = "sqlite:///.run/survey.db"
     max_body_bytes: int = 64 * 1024
     max_free_text_chars: int = 2000
+    code_attempt_limit: int = 10
+    """Wrong codes a client may try within ``code_attempt_window_s`` before it gets 429."""
+    code_attempt_window_s: int = 900
+    open_link_limit: int = 120
+    """Responses one open link takes within ``open_link_window_s`` (a busy reception, not a script)."""
+    open_link_window_s: int = 3600
+    respondent_url: str = "http://127.0.0.1:8001/answer"
+    """The page a QR code or open link opens; ``?code=`` or ``?link=`` is appended."""

@@ -5,6 +5,8 @@ from fastapi import FastAPI
 from insikt_common.messaging.bus import MessageBus
 from insikt_common.service import ServiceDefinition, build_app
 from survey_api import tables
+from survey_api.access.router import public as access_public_router
+from survey_api.access.router import router as access_router
 from survey_api.config import SCHEMA, SERVICE_NAME, Settings
 from survey_api.questionnaires.router import router as questionnaires_router
 from survey_api.responses.router import router as responses_router
@@ -16,7 +18,14 @@ DEFINITION = ServiceDefinition(
     title="Insikt survey-api",
     description="Anonymous survey intake: questionnaires, rounds, units and responses.",
     schema=SCHEMA,
-    routers=[questionnaires_router, units_router, rounds_router, responses_router],
+    routers=[
+        questionnaires_router,
+        units_router,
+        rounds_router,
+        access_router,
+        access_public_router,
+        responses_router,
+    ],
     outbox=tables.outbox,
 )
 

@@ -1,5 +1,6 @@
 import hashlib
-from datetime import UTC, date, datetime, time
+import json
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -7,12 +8,12 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
-from insikt_common.contracts.envelope import new_event, random_id
+from insikt_common.contracts.envelope import random_id
 from insikt_common.contracts.survey import ResponseSubmitted
 from insikt_common.errors import Conflict, NotFound, Unprocessable
-from insikt_common.messaging.outbox import add_to_outbox
-from survey_api.config import SERVICE_NAME
-from survey_api.models import outbox
+from survey_api.access import service as access
+from survey_api.access.gate import Gate, admit
+from survey_api.events import emit
 from survey_api.questionnaires import repository as questionnaires
 from survey_api.questionnaires.service import items_of
 from survey_api.responses.models import Response
@@ -22,17 +23,20 @@ from survey_api.rounds import service as rounds
 from survey_api.units import service as units
 
 
-def submit(session: Session, data: ResponseSubmit, *, max_text: int, today: date | None = None) -> tuple[Receipt, bool]:
+def submit(
+    session: Session, data: ResponseSubmit, gate: Gate, *, max_text: int, today: date | None = None
+) -> tuple[Receipt, bool]:
     """Store a response and its event; returns the receipt and whether it is new."""
     today = today or date.today()
     key = _sha256(str(data.submission_id))
-    digest = _sha256(ResponseSubmit.model_dump_json(data, exclude={"submission_id"}))
+    digest = content_digest(data)
     if (earlier := _find(session, key)) is not None:
         return _repeat(earlier, data, digest), False
 
-    survey_round = rounds.get_or_raise(session, data.round_id)
-    if not rounds.takes_part(session, data.round_id, data.unit_id):
-        raise NotFound(f"unit {data.unit_id} does not take part in round {data.round_id}")
+    admission = admit(session, gate, data)
+    survey_round, unit_id = admission.survey_round, admission.unit_id
+    if (data.round_id or survey_round.id) != survey_round.id or (data.unit_id or unit_id) != unit_id:
+        raise NotFound("the code or link belongs to another round or unit")
     rounds.ensure_accepting(survey_round, today)
     questionnaire = questionnaires.get_or_raise(
         session, survey_round.organisation_id, survey_round.questionnaire_id, survey_round.questionnaire_version
@@ -42,8 +46,8 @@ def submit(session: Session, data: ResponseSubmit, *, max_text: int, today: date
 
     response = Response(
         id=random_id(),
-        round_id=data.round_id,
-        unit_id=data.unit_id,
+        round_id=survey_round.id,
+        unit_id=unit_id,
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         submitted_on=today,
@@ -60,22 +64,28 @@ def submit(session: Session, data: ResponseSubmit, *, max_text: int, today: date
         if (earlier := _find(session, key)) is None:
             raise
         return _repeat(earlier, data, digest), False
+    if admission.code is not None:
+        access.use_code(session, admission.code)
+    if admission.link is not None:
+        gate.open_links.count(f"link:{admission.link}")
 
-    unit = units.get_or_raise(session, data.unit_id)
     payload = ResponseSubmitted(
         response_id=response.id,
         round_id=response.round_id,
         questionnaire_id=response.questionnaire_id,
         questionnaire_version=response.questionnaire_version,
-        unit=units.ref(unit),
+        unit=units.ref(units.get_or_raise(session, unit_id)),
         submitted_on=today,
         answers=data.answers,
     )
-    # The event's time is the day, not the moment: nothing downstream learns when someone answered.
-    day = datetime.combine(today, time.min, tzinfo=UTC)
-    event = new_event(RESPONSE_SUBMITTED.type, f"/{SERVICE_NAME}", f"round/{response.round_id}", payload, time=day)
-    add_to_outbox(session, outbox, RESPONSE_SUBMITTED, event)
+    emit(session, RESPONSE_SUBMITTED, f"round/{response.round_id}", payload, on=today)
     return Receipt(submission_id=data.submission_id, received_on=today), True
+
+
+def content_digest(data: ResponseSubmit) -> str:
+    """SHA-256 of the answers alone: never of the code or link, which would tie the row to them."""
+    answers = [a.model_dump(mode="json", exclude_none=True) for a in data.answers]
+    return _sha256(json.dumps(answers, sort_keys=True, ensure_ascii=False))
 
 
 def _find(session: Session, submission_key: str) -> Response | None:

@@ -27,3 +27,5 @@ class RoundUnit(SurveyTable, table=True):
 
     round_id: str = Field(foreign_key="survey.survey_round.id", primary_key=True, max_length=36)
     unit_id: str = Field(foreign_key="survey.unit.id", primary_key=True, max_length=64)
+    link_token: str | None = Field(default=None, max_length=64, unique=True)
+    """The unit's open link (open-link rounds only): meant to be shown at the unit, so kept as is."""

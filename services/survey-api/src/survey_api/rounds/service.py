@@ -1,3 +1,4 @@
+import secrets
 from datetime import date
 
 from sqlalchemy import select
@@ -45,7 +46,13 @@ def open_round(session: Session, organisation_id: str, data: RoundCreate) -> Rou
     )
     session.add(survey_round)
     session.flush()
-    session.add_all([RoundUnit(round_id=survey_round.id, unit_id=u) for u in unit_ids])
+    links = data.access_mode == "open_link"
+    session.add_all(
+        [
+            RoundUnit(round_id=survey_round.id, unit_id=u, link_token=secrets.token_urlsafe(18) if links else None)
+            for u in unit_ids
+        ]
+    )
     opened = RoundOpened(
         round_id=survey_round.id,
         organisation_id=organisation_id,

@@ -1,0 +1,69 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, status
+
+from insikt_common.db import SessionDep
+from survey_api.access import service
+from survey_api.access.gate import GateDep, admit
+from survey_api.access.schemas import (
+    CodesIssuedRead,
+    CodesRequest,
+    Credential,
+    OpenLinkRead,
+    SurveyForRespondent,
+    UnitParticipation,
+)
+from survey_api.auth import AdminDep, ReaderDep
+from survey_api.rounds import service as rounds
+
+router = APIRouter(tags=["access"])
+public = APIRouter(tags=["responding"])
+
+
+@router.post("/v1/rounds/{round_id}/units/{unit_id}/codes", status_code=status.HTTP_201_CREATED)
+def issue_codes(
+    round_id: str, unit_id: str, data: CodesRequest, session: SessionDep, principal: AdminDep
+) -> CodesIssuedRead:
+    """Generate one-time codes for a unit. They are shown only in this answer: keep or print them now."""
+    return service.issue_codes(session, principal.organisation_id, round_id, unit_id, data.count)
+
+
+@router.get("/v1/rounds/{round_id}/participation")
+def get_participation(round_id: str, session: SessionDep, principal: ReaderDep) -> list[UnitParticipation]:
+    """Per unit: codes handed out, codes used, responses and the response rate."""
+    return service.participation(session, principal.organisation_id, round_id)
+
+
+@router.get("/v1/rounds/{round_id}/links")
+def list_open_links(round_id: str, session: SessionDep, principal: AdminDep, request: Request) -> list[OpenLinkRead]:
+    """The open link of each unit (open-link rounds), to show at the unit."""
+    url = request.app.state.settings.respondent_url
+    return service.open_links(session, principal.organisation_id, round_id, url)
+
+
+@public.post(
+    "/v1/access",
+    responses={
+        404: {"description": "Unknown code or link"},
+        409: {"description": "The code has already been used"},
+        410: {"description": "The round is closed or not yet open"},
+        429: {"description": "Too many wrong codes from this client"},
+    },
+)
+def fetch_survey(
+    credential: Credential,
+    session: SessionDep,
+    gate: GateDep,
+    lang: Annotated[
+        str | None, Query(max_length=35, description="Language tag, e.g. en; overrides Accept-Language")
+    ] = None,
+    accept_language: Annotated[str | None, Header(max_length=500)] = None,
+) -> SurveyForRespondent:
+    """The questionnaire a code or open link admits to, in the asked language (else Swedish).
+
+    The code travels in the body, never in the URL, so it stays out of logs and browser history.
+    """
+    admission = admit(session, gate, credential)
+    rounds.ensure_accepting(admission.survey_round, date.today())
+    return service.survey_for(session, admission.survey_round, admission.unit_id, lang, accept_language)
