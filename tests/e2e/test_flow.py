@@ -100,7 +100,7 @@ def test_assessments_recorded_in_outcome_api_are_counted_per_area(services: dict
         )
 
     def report() -> dict[str, object] | None:
-        response = httpx.get(f"{services['reporting']}/v1/reports/outcomes/units/{unit['id']}")
+        response = httpx.get(f"{services['reporting']}/v1/reports/outcomes/units/{unit['id']}", headers=ADMIN)
         if response.status_code != 200:
             return None
         body = response.json()

@@ -1,6 +1,8 @@
-"""outcome-api's audit log on real PostgreSQL: its own login role cannot change or remove a row."""
+"""outcome-api on real PostgreSQL: its own login role cannot change or remove an audit row; the
+retention job finds and erases expired participants and leaves the audit rows."""
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -12,6 +14,7 @@ from insikt_common.db import make_engine, make_sessions
 from insikt_common.migrations import downgrade, upgrade
 from outcome_api import prestart
 from outcome_api.audit.models import AuditEvent
+from outcome_api.erasure import service as service_of_erasure
 from outcome_api.participants import service as participants
 from outcome_api.participants.schemas import ParticipantCreate
 from tests.infra import ServiceDatabase
@@ -67,11 +70,30 @@ def test_the_service_role_cannot_update_delete_or_truncate_audit_rows(
     assert count == 2
 
 
+def test_the_retention_job_purges_on_postgresql_and_keeps_the_audit_rows(engine: Engine, audited: str) -> None:
+    later = date.today() + timedelta(days=6 * 366)
+    with make_sessions(engine).begin() as session:
+        assert service_of_erasure.expired_ids(session, years=5) == []
+        purged = service_of_erasure.purge_expired(session, years=5, today=later)
+    assert purged == [audited]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM outcome.participant")).scalar() == 0
+        kinds = conn.execute(
+            text("SELECT event_type FROM outcome.outbox_message WHERE message_key = :p"), {"p": audited}
+        ).scalars()
+        assert list(kinds) == ["se.insikt.outcome.participant.erased.v1"]
+        actions = conn.execute(
+            text("SELECT action FROM outcome.audit_event WHERE participant_id = :p ORDER BY id"), {"p": audited}
+        ).scalars()
+        assert list(actions) == ["participant.register", "participant.read", "participant.purge"]
+
+
 def test_the_migrations_go_down_and_up_again(service_db: ServiceDatabase, engine: Engine, audited: str) -> None:
     url = service_db.url_for("outcome-api")
-    downgrade(prestart.MIGRATIONS, url, "0001")
+    downgrade(prestart.MIGRATIONS, url, "base")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT to_regclass('outcome.audit_event')")).scalar() is None
+        assert conn.execute(text("SELECT to_regclass('outcome.participant')")).scalar() is None
     upgrade(prestart.MIGRATIONS, url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM outcome.audit_event")).scalar() == 0

@@ -44,6 +44,8 @@ class Rule:
     call: Call
     ok: int
     expected: Callable[[str, Scope, int], int]
+    fresh: bool = False
+    """The call destroys its target: each cell gets a new one."""
 
 
 def public(_role: str, _scope: Scope, ok: int) -> int:
@@ -116,6 +118,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/instruments"): Rule(lambda t: ("/v1/instruments", None), 200, any_role),
     ("POST", "/v1/participants"): Rule(
         lambda t: ("/v1/participants", {"unit": UNIT, "gender": "unknown"}), 201, registering
+    ),
+    ("DELETE", "/v1/participants/{participant_id}"): Rule(
+        lambda t: (f"/v1/participants/{t.participant_id}", None), 204, admin_in_organisation, fresh=True
     ),
     ("GET", "/v1/participants/{participant_id}"): Rule(
         lambda t: (f"/v1/participants/{t.participant_id}", None), 200, participant_level
@@ -210,6 +215,8 @@ def test_authorization_matrix(client_for: ClientFor, role: str) -> None:
     outcomes: dict[tuple[str, str, Scope], tuple[int, int]] = {}
     for (method, path), rule in RULES.items():
         for scope in SCOPES:
+            if rule.fresh:
+                target = make_target(admin)
             url, body = rule.call(target)
             got = caller(client_for, role, scope).request(method, url, json=body).status_code
             outcomes[(method, path, scope)] = (got, rule.expected(role, scope, rule.ok))

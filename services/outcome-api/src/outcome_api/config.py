@@ -1,6 +1,6 @@
 """Settings of outcome-api, read once in the app factory from ``OUTCOME_*`` environment variables."""
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from insikt_common.settings import ServiceSettings
@@ -24,6 +24,9 @@ class Settings(ServiceSettings):
     pseudonym_key: str = DEV_PSEUDONYM_KEY
     """Secret of the personnummer HMAC. Changing it unlinks every stored pseudonym, so it is kept
     like a database key: generated once per deployment, backed up, never rotated casually."""
+
+    retention_years: int = Field(default=5, ge=1)
+    """Participants whose last entry is older than this are erased by ``outcome-api-retention``."""
 
     @model_validator(mode="after")
     def _real_key_outside_development(self) -> "Settings":

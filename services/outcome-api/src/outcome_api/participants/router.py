@@ -1,7 +1,8 @@
 from fastapi import APIRouter, Request, Response, status
 
 from insikt_common.db import SessionDep
-from outcome_api.access import ParticipantWorker
+from outcome_api.access import Administrator, ParticipantWorker
+from outcome_api.erasure import service as erasure
 from outcome_api.participants import service
 from outcome_api.participants.schemas import ParticipantCreate, ParticipantRead
 
@@ -35,6 +36,19 @@ def register_participant(
     if not created:
         response.status_code = status.HTTP_200_OK
     return participant
+
+
+@router.delete(
+    "/{participant_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"description": "Unknown participant"}},
+)
+def erase_participant(participant_id: str, session: SessionDep, principal: Administrator) -> None:
+    """Erase the participant and everything recorded about them (admins only); reporting forgets them.
+
+    The audit log keeps its rows, with the pseudonymous id only.
+    """
+    erasure.erase(session, principal, participant_id)
 
 
 @router.get("/{participant_id}", responses={404: {"description": "Unknown participant"}})
