@@ -4,6 +4,7 @@ import json
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -189,3 +190,41 @@ def test_the_stored_response_holds_no_submission_id_and_no_time_of_day(client: T
         "content_digest",
     }
     assert uuid.UUID(stored["id"]).version == 4
+
+
+def test_free_text_is_scrubbed_before_it_is_stored_or_published(
+    client: TestClient, bus: InProcessBus, database_file: Path
+) -> None:
+    round_id = _survey(client)
+    comment = "Ring 070-123 45 67 el. 850312-1234, a@b.se"
+    body = _body(round_id, [{"link_id": "bemotande", "code": "1"}, {"link_id": "kommentar", "text": comment}])
+    assert client.post("/v1/responses", json=body).status_code == 201
+    assert client.post("/v1/responses", json=body).status_code == 200  # a resend is still the same submission
+    [event] = _events(bus, 1)
+    with sqlite3.connect(database_file) as db:
+        [stored] = [row[0] for row in db.execute("SELECT answers FROM response")]
+    for where in (stored, json.dumps(event)):
+        for secret in ("070-123 45 67", "850312-1234", "a@b.se"):
+            assert secret not in where
+    assert event["data"]["answers"][1]["text"] == (
+        "Ring [telefonnummer borttaget] el. [personnummer borttaget], [e-post borttagen]"
+    )
+
+
+def test_a_body_over_the_limit_is_413_by_header_and_by_what_is_actually_sent(client: TestClient) -> None:
+    round_id = _survey(client)
+    big = _body(round_id, [{"link_id": "bemotande", "code": "1"}, {"link_id": "kommentar", "text": "x" * 70_000}])
+    declared = client.post("/v1/responses", json=big)
+    assert declared.status_code == 413
+    assert declared.json()["error"] == "PayloadTooLarge"
+
+    raw = json.dumps(big).encode()
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(raw), 8192):
+            yield raw[start : start + 8192]
+
+    streamed = client.post("/v1/responses", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    small = client.post("/v1/responses", json=_body(round_id))
+    assert small.status_code == 201

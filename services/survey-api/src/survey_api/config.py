@@ -13,6 +13,9 @@ class Settings(ServiceSettings):
 
     database_url: str = "sqlite:///.run/survey.db"
     max_body_bytes: int = 64 * 1024
+    """Respondent endpoints (responses, access): anything larger is a 413."""
+    max_admin_body_bytes: int = 4 * 1024 * 1024
+    """Administrative endpoints (questionnaire imports with many languages are large)."""
     max_free_text_chars: int = 2000
     code_attempt_limit: int = 10
     """Wrong codes a client may try within ``code_attempt_window_s`` before it gets 429."""

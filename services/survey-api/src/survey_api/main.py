@@ -7,6 +7,7 @@ from insikt_common.service import ServiceDefinition, build_app
 from survey_api import tables
 from survey_api.access.router import public as access_public_router
 from survey_api.access.router import router as access_router
+from survey_api.body_limit import BodySizeLimit
 from survey_api.config import SCHEMA, SERVICE_NAME, Settings
 from survey_api.questionnaires.router import router as questionnaires_router
 from survey_api.responses.router import router as responses_router
@@ -30,5 +31,15 @@ DEFINITION = ServiceDefinition(
 )
 
 
+PUBLIC_PATHS = ("/v1/responses", "/v1/access")
+
+
 def create_app(settings: Settings | None = None, bus: MessageBus | None = None) -> FastAPI:
-    return build_app(DEFINITION, settings or Settings(), bus)
+    settings = settings or Settings()
+    app = build_app(DEFINITION, settings, bus)
+
+    def limit_for(path: str) -> int:
+        return settings.max_body_bytes if path.startswith(PUBLIC_PATHS) else settings.max_admin_body_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=limit_for)
+    return app

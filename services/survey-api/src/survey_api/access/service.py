@@ -109,7 +109,7 @@ def participation(session: Session, organisation_id: str, round_id: str) -> list
 
 
 def _per_unit(session: Session, unit: Any, *where: Any) -> dict[str, int]:
-    rows = session.execute(select(unit, func.count()).where(*where).group_by(unit)).tuples()
+    rows = session.execute(select(unit, func.count()).where(*where).group_by(unit))
     return {unit_id: count for unit_id, count in rows}
 
 

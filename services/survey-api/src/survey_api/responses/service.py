@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import random_id
-from insikt_common.contracts.survey import ResponseSubmitted
+from insikt_common.contracts.survey import AnswerValue, ResponseSubmitted
 from insikt_common.errors import Conflict, NotFound, Unprocessable
 from survey_api.access import service as access
 from survey_api.access.gate import Gate, admit
@@ -18,6 +18,7 @@ from survey_api.questionnaires import repository as questionnaires
 from survey_api.questionnaires.service import items_of
 from survey_api.responses.models import Response
 from survey_api.responses.schemas import Receipt, ResponseSubmit
+from survey_api.responses.scrubbing import scrub
 from survey_api.responses.validation import answer_errors
 from survey_api.rounds import service as rounds
 from survey_api.units import service as units
@@ -28,6 +29,8 @@ def submit(
 ) -> tuple[Receipt, bool]:
     """Store a response and its event; returns the receipt and whether it is new."""
     today = today or date.today()
+    as_written = data.answers
+    data = data.model_copy(update={"answers": [_scrubbed(a) for a in data.answers]})
     key = _sha256(str(data.submission_id))
     digest = content_digest(data)
     if (earlier := _find(session, key)) is not None:
@@ -41,7 +44,7 @@ def submit(
     questionnaire = questionnaires.get_or_raise(
         session, survey_round.organisation_id, survey_round.questionnaire_id, survey_round.questionnaire_version
     )
-    if errors := answer_errors(items_of(questionnaire), data.answers, max_text):
+    if errors := answer_errors(items_of(questionnaire), as_written, max_text):
         raise Unprocessable(errors)
 
     response = Response(
@@ -80,6 +83,10 @@ def submit(
     )
     emit(session, RESPONSE_SUBMITTED, f"round/{response.round_id}", payload, on=today)
     return Receipt(submission_id=data.submission_id, received_on=today), True
+
+
+def _scrubbed(answer: AnswerValue) -> AnswerValue:
+    return answer if answer.text is None else answer.model_copy(update={"text": scrub(answer.text)})
 
 
 def content_digest(data: ResponseSubmit) -> str:
