@@ -156,8 +156,16 @@ def test_unknown_participant_is_not_found(client: TestClient) -> None:
     assert client.get("/v1/participants/no-such-id/assessments").status_code == 404
 
 
-def test_instruments_lists_the_example(client: TestClient) -> None:
-    [instrument] = client.get("/v1/instruments").json()
-    assert instrument["id"] == "insikt-livssituation"
-    assert instrument["version"] == 1
-    assert len(instrument["areas"]) == 10
+def test_instruments_lists_the_two_examples(client: TestClient) -> None:
+    livssituation, sjalvskattning = client.get("/v1/instruments").json()
+    assert (livssituation["id"], livssituation["version"], len(livssituation["areas"])) == (
+        "insikt-livssituation",
+        1,
+        10,
+    )
+    assert (sjalvskattning["id"], sjalvskattning["scale"]["minimum"], sjalvskattning["scale"]["maximum"]) == (
+        "insikt-sjalvskattning",
+        0,
+        4,
+    )
+    assert sjalvskattning["scale"]["direction"] == "lower_is_better"

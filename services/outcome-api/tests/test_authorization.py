@@ -32,6 +32,7 @@ class Target:
     participant_id: str
     assessment_id: str
     goal_id: str
+    instrument_id: str
 
 
 Call = Callable[[Target], tuple[str, dict[str, Any] | None]]
@@ -96,6 +97,15 @@ def assessment_body(**overrides: Any) -> dict[str, Any]:
     return {**body, **overrides}
 
 
+def instrument_body() -> dict[str, Any]:
+    return {
+        "title": "Egen skala",
+        "licence": "Licensed to demo-org",
+        "scale": {"minimum": 1, "maximum": 5, "direction": "higher_is_better", "anchors": {}},
+        "areas": [{"code": "a", "label": "A"}],
+    }
+
+
 def goal_body() -> dict[str, Any]:
     return {
         "area": "boende",
@@ -116,6 +126,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/readyz"): Rule(lambda t: ("/readyz", None), 200, public),
     ("GET", "/metrics"): Rule(lambda t: ("/metrics", None), 200, public),
     ("GET", "/v1/instruments"): Rule(lambda t: ("/v1/instruments", None), 200, any_role),
+    ("GET", "/v1/instruments/{instrument_id}/versions/{version}"): Rule(
+        lambda t: ("/v1/instruments/insikt-sjalvskattning/versions/1", None), 200, any_role
+    ),
+    ("POST", "/v1/instruments"): Rule(
+        lambda t: ("/v1/instruments", {**instrument_body(), "id": f"own-{secrets.token_hex(4)}"}), 201, admin_only
+    ),
+    ("PUT", "/v1/instruments/{instrument_id}/versions/{version}"): Rule(
+        lambda t: (f"/v1/instruments/{t.instrument_id}/versions/1", instrument_body()), 200, admin_in_organisation
+    ),
     ("POST", "/v1/participants"): Rule(
         lambda t: ("/v1/participants", {"unit": UNIT, "gender": "unknown"}), 201, registering
     ),
@@ -187,7 +206,9 @@ def make_target(admin: TestClient) -> Target:
     assert assessment.status_code == 201, assessment.text
     goal = admin.post(f"/v1/participants/{participant_id}/goals", json=goal_body())
     assert goal.status_code == 201, goal.text
-    return Target(participant_id, assessment.json()["id"], goal.json()["id"])
+    instrument = admin.post("/v1/instruments", json={**instrument_body(), "id": f"own-{secrets.token_hex(4)}"})
+    assert instrument.status_code == 201, instrument.text
+    return Target(participant_id, assessment.json()["id"], goal.json()["id"], instrument.json()["id"])
 
 
 def test_every_endpoint_has_a_row(app: FastAPI) -> None:
@@ -195,7 +216,7 @@ def test_every_endpoint_has_a_row(app: FastAPI) -> None:
 
 
 def test_every_endpoint_but_health_and_metrics_needs_a_token(app: FastAPI) -> None:
-    target = Target("p", "a", "g")
+    target = Target("p", "a", "g", "i")
     anonymous = TestClient(app)
     for (method, path), rule in RULES.items():
         url, body = rule.call(target)

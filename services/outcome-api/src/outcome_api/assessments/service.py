@@ -30,7 +30,8 @@ def record(
 ) -> AssessmentRead:
     """Store an assessment, one row per score, and its event in the caller's transaction."""
     participant = participants.get_or_raise(session, principal, participant_id)
-    instrument = _checked(data, today or date.today())
+    instrument = instruments.get_or_raise(session, participant.organisation_id, data.instrument_id)
+    _check(instrument, data, today or date.today())
     assessment = Assessment(
         id=random_id(),
         participant_id=participant.id,
@@ -62,7 +63,10 @@ def correct(
     if data.instrument_id != assessment.instrument_id:
         message = "a correction keeps the instrument; record a new assessment instead"
         raise Unprocessable([field_error("instrument_id", message)])
-    _checked(data, today or date.today())
+    instrument = instruments.get_or_raise(
+        session, participant.organisation_id, assessment.instrument_id, assessment.instrument_version
+    )
+    _check(instrument, data, today or date.today())
     previous = repository.scores_of(session, [assessment.id])[assessment.id]
     repository.add_revision(
         session,
@@ -116,14 +120,12 @@ def to_read(assessment: Assessment, scores: dict[str, float]) -> AssessmentRead:
     )
 
 
-def _checked(data: AssessmentCreate, today: date) -> Instrument:
-    instrument = instruments.get_or_raise(data.instrument_id)
+def _check(instrument: Instrument, data: AssessmentCreate, today: date) -> None:
     errors = score_errors(instrument, data.scores)
     if data.assessed_on > today:
         errors.insert(0, field_error("assessed_on", "must not be in the future"))
     if errors:
         raise Unprocessable(errors)
-    return instrument
 
 
 def _emit(

@@ -1,7 +1,10 @@
 """The instruments Insikt ships: its own examples only.
 
 Licensed instruments (Outcomes Star, ASI, ESTER) are configured by the customer who holds the
-licence; none of their areas or wording is reproduced here.
+licence (``POST /v1/instruments``); none of their areas or wording is reproduced here.
+
+A migration writes these versions to the database and publishes them. A published version never
+changes: to change an instrument, add a new value with the next version and a new migration.
 """
 
 from outcome_api.instruments.models import Area, Instrument, Scale
@@ -35,4 +38,35 @@ LIVSSITUATION = Instrument(
     ),
 )
 
-BUILT_IN: tuple[Instrument, ...] = (LIVSSITUATION,)
+SJALVSKATTNING = Instrument(
+    id="insikt-sjalvskattning",
+    version=1,
+    title="Insikt självskattning av besvär",
+    description=(
+        "Sex frågor om den senaste veckan som personen själv besvarar på en skala 0–4, där 0 är "
+        "inga besvär och 4 mycket svåra besvär: lägre är bättre."
+    ),
+    licence="Insikt example instrument, free to use and adapt.",
+    scale=Scale(
+        minimum=0,
+        maximum=4,
+        direction="lower_is_better",
+        anchors={
+            0: "Inga besvär",
+            1: "Lätta besvär",
+            2: "Måttliga besvär",
+            3: "Svåra besvär",
+            4: "Mycket svåra besvär",
+        },
+    ),
+    areas=(
+        Area("oro", "Oro och ångest"),
+        Area("nedstamdhet", "Nedstämdhet"),
+        Area("somn", "Sömn"),
+        Area("ensamhet", "Ensamhet"),
+        Area("stress", "Stress i vardagen"),
+        Area("konflikter", "Konflikter med andra"),
+    ),
+)
+
+BUILT_IN: tuple[Instrument, ...] = (LIVSSITUATION, SJALVSKATTNING)

@@ -1,6 +1,6 @@
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from outcome_api.instruments.models import Direction, Instrument
+from outcome_api.instruments.models import Area, Direction, Instrument, Scale
 
 
 class ScaleRead(BaseModel):
@@ -11,8 +11,33 @@ class ScaleRead(BaseModel):
 
 
 class AreaRead(BaseModel):
-    code: str
-    label: str
+    code: str = Field(pattern=r"^[a-z0-9_]{1,64}$")
+    label: str = Field(min_length=1, max_length=200)
+
+
+class InstrumentDefinition(BaseModel):
+    """A version's content as an administrator configures it; the version number is given by the service."""
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=2000)
+    licence: str = Field(min_length=1, max_length=500, examples=["Licensed to Exempelby kommun until 2027"])
+    scale: ScaleRead
+    areas: list[AreaRead] = Field(min_length=1, max_length=100)
+
+    def as_instrument(self, instrument_id: str, version: int) -> Instrument:
+        return Instrument(
+            id=instrument_id,
+            version=version,
+            title=self.title,
+            description=self.description,
+            licence=self.licence,
+            scale=Scale(self.scale.minimum, self.scale.maximum, self.scale.direction, dict(self.scale.anchors)),
+            areas=tuple(Area(a.code, a.label) for a in self.areas),
+        )
+
+
+class InstrumentCreate(InstrumentDefinition):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["exempelby-livsomraden"])
 
 
 class InstrumentRead(BaseModel):
