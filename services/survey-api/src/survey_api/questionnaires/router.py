@@ -1,9 +1,17 @@
-from fastapi import APIRouter, status
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, status
 
 from insikt_common.db import SessionDep
+from survey_api import examples
 from survey_api.auth import AdminDep, ReaderDep
 from survey_api.questionnaires import service
-from survey_api.questionnaires.schemas import QuestionnaireContent, QuestionnaireRead, QuestionnaireSummary
+from survey_api.questionnaires.schemas import (
+    ExampleQuestionnaire,
+    QuestionnaireContent,
+    QuestionnaireRead,
+    QuestionnaireSummary,
+)
 
 router = APIRouter(prefix="/v1/questionnaires", tags=["questionnaires"])
 
@@ -18,6 +26,41 @@ def list_questionnaires(session: SessionDep, principal: ReaderDep) -> list[Quest
 def create_questionnaire(data: QuestionnaireContent, session: SessionDep, principal: AdminDep) -> QuestionnaireRead:
     """Create a questionnaire as a draft (version 1); publish it before a round can use it."""
     return service.create(session, principal.organisation_id, data)
+
+
+@router.get("/examples")
+def list_example_questionnaires(principal: ReaderDep) -> list[ExampleQuestionnaire]:
+    """The example questionnaires Insikt ships (Swedish and English)."""
+    return [ExampleQuestionnaire(name=n, title=examples.load(n)["title"]) for n in examples.names()]
+
+
+@router.post("/examples/{name}", status_code=status.HTTP_201_CREATED)
+def load_example_questionnaire(name: str, session: SessionDep, principal: AdminDep) -> QuestionnaireRead:
+    """Copy an example into the organisation as a new draft, to adapt and publish."""
+    return service.create(session, principal.organisation_id, QuestionnaireContent.model_validate(examples.load(name)))
+
+
+@router.post("/fhir", status_code=status.HTTP_201_CREATED)
+def import_fhir_questionnaire(
+    document: Annotated[dict[str, Any], Body(examples=[{"resourceType": "Questionnaire", "title": "…", "item": []}])],
+    session: SessionDep,
+    principal: AdminDep,
+) -> QuestionnaireRead:
+    """Import a FHIR R4 Questionnaire as a new draft (Insikt's extensions carry kind, area and scale flags)."""
+    return service.import_fhir(session, principal.organisation_id, document)
+
+
+@router.get("/{questionnaire_id}/fhir")
+def export_fhir_questionnaire(questionnaire_id: str, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
+    """The newest version as a FHIR R4 Questionnaire."""
+    return service.export_fhir(session, principal.organisation_id, questionnaire_id, None)
+
+
+@router.get("/{questionnaire_id}/versions/{version}/fhir")
+def export_fhir_questionnaire_version(
+    questionnaire_id: str, version: int, session: SessionDep, principal: ReaderDep
+) -> dict[str, Any]:
+    return service.export_fhir(session, principal.organisation_id, questionnaire_id, version)
 
 
 @router.put("/{questionnaire_id}")

@@ -184,3 +184,8 @@ class QuestionnaireSummary(Model):
     version: int
     title: str
     status: Literal["draft", "published"]
+
+
+class ExampleQuestionnaire(Model):
+    name: str
+    title: str

@@ -1,14 +1,15 @@
 from datetime import date
 from typing import Any, Literal
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from insikt_common.contracts.catalogue import QUESTIONNAIRE_PUBLISHED
 from insikt_common.contracts.envelope import random_id
 from insikt_common.contracts.survey import OptionDefinition, QuestionDefinition, QuestionnairePublished
-from insikt_common.errors import Conflict
+from insikt_common.errors import Conflict, Unprocessable, field_error
 from survey_api.events import emit
-from survey_api.questionnaires import repository
+from survey_api.questionnaires import fhir, repository
 from survey_api.questionnaires.models import Questionnaire
 from survey_api.questionnaires.schemas import (
     Item,
@@ -62,6 +63,33 @@ def get(session: Session, organisation_id: str, questionnaire_id: str, version: 
     if version is None:
         return to_read(repository.latest(session, organisation_id, questionnaire_id))
     return to_read(repository.get_or_raise(session, organisation_id, questionnaire_id, version))
+
+
+def import_fhir(session: Session, organisation_id: str, document: dict[str, Any]) -> QuestionnaireRead:
+    """A FHIR Questionnaire becomes a new draft questionnaire (422 naming what does not fit)."""
+    try:
+        content = fhir.questionnaire_from_fhir(document)
+    except ValidationError as exc:
+        raise Unprocessable(
+            [field_error(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()]
+        ) from exc
+    except (fhir.FhirError, KeyError, AttributeError, TypeError) as exc:
+        raise Unprocessable([field_error("body", str(exc))]) from exc
+    return create(session, organisation_id, content)
+
+
+def export_fhir(session: Session, organisation_id: str, questionnaire_id: str, version: int | None) -> dict[str, Any]:
+    questionnaire = (
+        repository.latest(session, organisation_id, questionnaire_id)
+        if version is None
+        else repository.get_or_raise(session, organisation_id, questionnaire_id, version)
+    )
+    return fhir.questionnaire_to_fhir(
+        content_of(questionnaire),
+        questionnaire_id=questionnaire.id,
+        version=questionnaire.version,
+        published=questionnaire.status == "published",
+    )
 
 
 def list_questionnaires(session: Session, organisation_id: str) -> list[QuestionnaireSummary]:

@@ -1,7 +1,10 @@
+from typing import Any
+
 from fastapi import APIRouter, Request, Response, status
 
 from insikt_common.db import SessionDep
 from survey_api.access.gate import GateDep
+from survey_api.auth import AdminDep
 from survey_api.responses import service
 from survey_api.responses.schemas import Receipt, ResponseSubmit
 
@@ -32,3 +35,9 @@ def submit_response(
     if not created:
         response.status_code = status.HTTP_200_OK
     return receipt
+
+
+@router.get("/fhir", tags=["responses"])
+def export_fhir_responses(round_id: str, session: SessionDep, principal: AdminDep) -> dict[str, Any]:
+    """Every response of a round as FHIR QuestionnaireResponses (a Bundle); dates only, random ids."""
+    return service.export_fhir(session, principal.organisation_id, round_id)

@@ -1,6 +1,7 @@
 import hashlib
 import json
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from insikt_common.errors import Conflict, NotFound, Unprocessable
 from survey_api.access import service as access
 from survey_api.access.gate import Gate, admit
 from survey_api.events import emit
+from survey_api.questionnaires import fhir
 from survey_api.questionnaires import repository as questionnaires
 from survey_api.questionnaires.service import items_of
 from survey_api.responses.models import Response
@@ -107,3 +109,27 @@ def _repeat(earlier: Response, data: ResponseSubmit, digest: str) -> Receipt:
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def export_fhir(session: Session, organisation_id: str, round_id: str) -> dict[str, Any]:
+    """Every response of the round as FHIR QuestionnaireResponses in a collection Bundle, in id order."""
+    survey_round = rounds.get_or_raise(session, round_id, organisation_id)
+    questionnaire = questionnaires.get_or_raise(
+        session, organisation_id, survey_round.questionnaire_id, survey_round.questionnaire_version
+    )
+    items = items_of(questionnaire)
+    stored = session.scalars(select(Response).where(col(Response.round_id) == round_id).order_by(col(Response.id)))
+    entries = [
+        {
+            "resource": fhir.response_to_fhir(
+                response_id=r.id,
+                questionnaire_id=r.questionnaire_id,
+                version=r.questionnaire_version,
+                submitted_on=r.submitted_on.isoformat(),
+                items=items,
+                answers=r.answers,
+            )
+        }
+        for r in stored
+    ]
+    return {"resourceType": "Bundle", "type": "collection", "total": len(entries), "entry": entries}
