@@ -169,3 +169,43 @@ def test_instruments_lists_the_two_examples(client: TestClient) -> None:
         4,
     )
     assert sjalvskattning["scale"]["direction"] == "lower_is_better"
+
+
+def test_a_personnummer_never_reaches_a_table_log_or_event_through_any_endpoint(
+    client: TestClient, bus: InProcessBus, database_file: Path, logs: io.StringIO
+) -> None:
+    participant_id = register(client).json()["id"]
+    base = f"/v1/participants/{participant_id}"
+    today = date.today().isoformat()
+    intervention = {"unit": UNIT, "kind": "hvb", "started_on": today}
+    refused_ref = client.put(f"{base}/interventions/811218-9876", json=intervention)
+    refused_kind = client.put(f"{base}/interventions/REF-1", json={**intervention, "kind": "pnr 8112189876"})
+    goal = {"description": "Bor hos 19811218-9876", "baseline": "B", "target": "T", "set_on": today}
+    refused_goal = client.post(f"{base}/goals", json={**goal, "levels": {"0": "198112189876"}})
+    assert [r.status_code for r in (refused_ref, refused_kind, refused_goal)] == [422, 422, 422]
+    assert [e["field"] for e in refused_ref.json()["detail"]] == ["external_reference"]
+    assert [e["field"] for e in refused_kind.json()["detail"]] == ["kind"]
+    assert [e["field"] for e in refused_goal.json()["detail"]] == ["description", "levels.0"]
+
+    assert client.put(f"{base}/interventions/REF-1", json=intervention).status_code == 201
+    goal_id = client.post(f"{base}/goals", json={**goal, "description": "Eget boende"}).json()["id"]
+    assert client.patch(
+        f"{base}/goals/{goal_id}", json={"attainment": 1, "status": "active", "changed_on": today}
+    ).is_success
+    recorded = client.post(f"{base}/assessments", json=assessment()).json()
+    assert client.put(f"{base}/assessments/{recorded['id']}", json=assessment(scores={"boende": 5})).is_success
+    answers = [client.get(f"{base}/{what}").text for what in ("interventions", "goals", "assessments")]
+    audit = client.get("/v1/audit").text
+    assert client.delete(base).status_code == 204
+    published(bus, "outcome.participant.v1", 2)
+
+    stored = stored_bytes(database_file)
+    topics = [f"outcome.{entity}.v1" for entity in ("participant", "assessment", "intervention", "goal")]
+    messages = [m.value for topic in topics for m in bus.topic_messages(topic) if m.value]
+    assert messages, "the scan must see the published events"
+    texts = [r.text for r in (refused_ref, refused_kind, refused_goal)] + answers + [audit]
+    for written in WRITTEN_FORMS:
+        assert written.encode() not in stored
+        assert all(written.encode() not in m for m in messages)
+        assert all(written not in t for t in texts)
+        assert written not in logs.getvalue()

@@ -4,7 +4,13 @@ from datetime import date
 
 import pytest
 
-from outcome_api.participants.personnummer import InvalidPersonnummer, normalise, pseudonym
+from outcome_api.participants.personnummer import (
+    InvalidPersonnummer,
+    appears_in,
+    free_text_errors,
+    normalise,
+    pseudonym,
+)
 
 TODAY = date(2026, 11, 22)
 KEY = "test-key-with-enough-length-for-production"
@@ -71,3 +77,23 @@ def test_pseudonym_depends_on_the_key_and_hides_the_number() -> None:
     assert len(first) == 64
     assert number not in first
     assert first != pseudonym(normalise("701063-2391", TODAY), KEY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bor hos mamma 19811218-9876", "pnr 8112189876.", "(811218-9876)", "samordningsnr 701063-2391 i akten"],
+)
+def test_a_personnummer_in_free_text_is_found_in_any_written_form(text: str) -> None:
+    assert appears_in(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    "text", ["Eget boende inom 12 månader", "811218-9875", "ärende 2023-004711", "tel 0701234567", "1234567890123"]
+)
+def test_other_numbers_in_free_text_are_left_alone(text: str) -> None:
+    assert not appears_in(text, TODAY)
+
+
+def test_free_text_errors_name_the_field_without_the_number() -> None:
+    errors = free_text_errors({"description": "Bor hos 811218-9876", "target": "Eget boende", "baseline": None}, TODAY)
+    assert errors == [{"field": "description", "message": "must not contain a personnummer or samordningsnummer"}]

@@ -16,6 +16,7 @@ from outcome_api.goals.rules import change_errors, level_errors
 from outcome_api.goals.schemas import GoalChangeRead, GoalCreate, GoalRead, GoalUpdate
 from outcome_api.models import outbox
 from outcome_api.participants import service as participants
+from outcome_api.participants.personnummer import free_text_errors
 
 
 def set_goal(
@@ -24,6 +25,9 @@ def set_goal(
     """A new active goal at the participant's unit, its first history entry and GOAL_SET."""
     participant = participants.get_or_raise(session, principal, participant_id)
     errors = level_errors(data.levels)
+    texts = {"description": data.description, "baseline": data.baseline, "target": data.target}
+    texts.update({f"levels.{level}": text for level, text in data.levels.items()})
+    errors.extend(free_text_errors(texts))
     if data.set_on > (today or date.today()):
         errors.insert(0, {"field": "set_on", "message": "must not be in the future"})
     if errors:

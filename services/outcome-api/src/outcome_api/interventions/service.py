@@ -17,6 +17,7 @@ from outcome_api.interventions.rules import intervention_errors
 from outcome_api.interventions.schemas import InterventionRead, InterventionUpsert
 from outcome_api.models import outbox
 from outcome_api.participants import service as participants
+from outcome_api.participants.personnummer import free_text_errors
 from outcome_api.units import service as units
 
 
@@ -33,7 +34,8 @@ def upsert(
     and whether it is new. Sending the same description again changes nothing and emits nothing."""
     participant = participants.get_or_raise(session, principal, participant_id)
     require_unit(principal, data.unit.id)
-    errors = intervention_errors(data.started_on, data.ended_on, data.ending, today=today or date.today())
+    errors = free_text_errors({"external_reference": external_reference, "kind": data.kind})
+    errors += intervention_errors(data.started_on, data.ended_on, data.ending, today=today or date.today())
     if errors:
         raise Unprocessable(errors)
     unit = units.upsert(session, data.unit)

@@ -7,6 +7,7 @@ recomputed from the few million possible numbers. Error messages never repeat th
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
 from datetime import date
 
 _WRITTEN_FORM = re.compile(r"(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})")
@@ -67,3 +68,29 @@ def _full_year(yy: int, month: int, day: int, *, centenarian: bool, today: date)
     if (year, month, day) > (today.year, today.month, today.day):
         year -= 100
     return year - 100 if centenarian else year
+
+
+_CANDIDATE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+
+
+def appears_in(text: str, today: date | None = None) -> bool:
+    """Whether free text holds a valid personnummer or samordningsnummer, in any written form.
+
+    Free text must not become a way around pseudonymisation: such text is refused, not stored.
+    """
+    for candidate in _CANDIDATE.findall(text):
+        try:
+            normalise(candidate, today)
+        except InvalidPersonnummer:
+            continue
+        return True
+    return False
+
+
+def free_text_errors(fields: Mapping[str, str | None], today: date | None = None) -> list[dict[str, str]]:
+    """One error per field whose text holds a personnummer (the message never repeats it)."""
+    return [
+        {"field": name, "message": "must not contain a personnummer or samordningsnummer"}
+        for name, text in fields.items()
+        if text and appears_in(text, today)
+    ]
