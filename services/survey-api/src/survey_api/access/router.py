@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from insikt_common.db import SessionDep
 from survey_api.access import service
@@ -14,8 +14,10 @@ from survey_api.access.schemas import (
     SurveyForRespondent,
     UnitParticipation,
 )
+from survey_api.access.sheet import code_sheet
 from survey_api.auth import AdminDep, ReaderDep
 from survey_api.rounds import service as rounds
+from survey_api.units import service as units
 
 router = APIRouter(tags=["access"])
 public = APIRouter(tags=["responding"])
@@ -27,6 +29,28 @@ def issue_codes(
 ) -> CodesIssuedRead:
     """Generate one-time codes for a unit. They are shown only in this answer: keep or print them now."""
     return service.issue_codes(session, principal.organisation_id, round_id, unit_id, data.count)
+
+
+@router.post(
+    "/v1/rounds/{round_id}/units/{unit_id}/code-sheet",
+    status_code=status.HTTP_201_CREATED,
+    response_class=Response,
+    responses={201: {"content": {"application/pdf": {}}, "description": "A4 sheet, one slip per new code"}},
+)
+def issue_code_sheet(
+    *, round_id: str, unit_id: str, data: CodesRequest, session: SessionDep, principal: AdminDep, request: Request
+) -> Response:
+    """Generate codes and return them only as a printable PDF: one slip per code, with its QR code."""
+    issued = service.issue_codes(session, principal.organisation_id, round_id, unit_id, data.count)
+    survey_round = rounds.get_or_raise(session, round_id)
+    pdf = code_sheet(
+        issued.codes,
+        title=survey_round.title,
+        unit_name=units.get_or_raise(session, unit_id).name,
+        respondent_url=request.app.state.settings.respondent_url,
+    )
+    disposition = f'attachment; filename="koder-{unit_id}.pdf"'
+    return Response(pdf, status_code=201, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
 @router.get("/v1/rounds/{round_id}/participation")
