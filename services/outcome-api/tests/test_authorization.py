@@ -224,6 +224,15 @@ def test_every_endpoint_but_health_and_metrics_needs_a_token(app: FastAPI) -> No
         assert anonymous.request(method, url, json=body).status_code == expected, (method, path)
 
 
+def test_a_token_without_a_role_may_do_nothing(client_for: ClientFor) -> None:
+    target = Target("p", "a", "g", "i")
+    nobody = client_for("demo-org", [], ["U-OWN"])
+    for (method, path), rule in RULES.items():
+        url, body = rule.call(target)
+        expected = rule.ok if (method, path) in PUBLIC_PATHS else 403
+        assert nobody.request(method, url, json=body).status_code == expected, (method, path)
+
+
 def test_a_token_that_does_not_verify_is_refused(app: FastAPI) -> None:
     forged = TestClient(app, headers={"Authorization": "Bearer not.a.token"})
     assert forged.get("/v1/instruments").status_code == 401
