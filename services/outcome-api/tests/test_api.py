@@ -111,10 +111,22 @@ def test_register_assess_and_publish_without_the_personnummer(
 def test_the_same_personnummer_in_another_organisation_is_another_participant(client_for: ClientFor) -> None:
     ours = register(client_for()).json()
     other_client = client_for("other-org")
-    theirs = register(other_client)
+    theirs = register(other_client, unit={**UNIT, "id": "0581-HVB07"})
     assert theirs.status_code == 201
     assert theirs.json()["id"] != ours["id"]
     assert other_client.get(f"/v1/participants/{ours['id']}").status_code == 404
+
+
+def test_a_unit_belongs_to_the_organisation_that_runs_it(client_for: ClientFor) -> None:
+    ours = client_for()
+    assert register(ours, personnummer=None).status_code == 201
+    renamed = {**UNIT, "name": "Annat namn"}
+    assert register(client_for("other-org"), unit=renamed, personnummer=None).status_code == 409
+    assert register(ours, unit={**UNIT, "organisation_id": "other-org"}).json()["detail"] == [
+        {"field": "unit.organisation_id", "message": "must be the organisation of your token"}
+    ]
+    participant = register(ours, personnummer=None).json()
+    assert participant["unit"]["name"] == UNIT["name"], "the other organisation renamed nothing"
 
 
 def test_participants_without_personnummer_are_never_merged(client: TestClient) -> None:

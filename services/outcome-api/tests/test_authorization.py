@@ -67,12 +67,13 @@ def participant_level(role: str, scope: Scope, ok: int) -> int:
 
 
 def registering(role: str, scope: Scope, ok: int) -> int:
-    """A registration lands in the caller's own organisation; a unit must be one of theirs."""
+    """A registration lands in the caller's own organisation, at one of their units; a unit id another
+    organisation runs is a conflict."""
     if role == "analyst":
         return 403
     if scope == "other_unit" and role != "admin":
         return 403
-    return ok
+    return 409 if scope == "other_org" else ok
 
 
 def admin_in_organisation(role: str, scope: Scope, ok: int) -> int:

@@ -38,7 +38,7 @@ def upsert(
     errors += intervention_errors(data.started_on, data.ended_on, data.ending, today=today or date.today())
     if errors:
         raise Unprocessable(errors)
-    unit = units.upsert(session, data.unit)
+    unit = units.upsert(session, data.unit, principal.organisation_id)
     session.flush()
 
     intervention = repository.find(session, principal.organisation_id, external_reference)

@@ -41,7 +41,7 @@ def register(
         audit.record(session, principal, "participant.read", known.id)
         return to_read(session, known), False
 
-    unit = units.upsert(session, data.unit)
+    unit = units.upsert(session, data.unit, principal.organisation_id)
     session.flush()
     participant = Participant(
         id=random_id(),
