@@ -51,7 +51,13 @@ def find_code(session: Session, code: str) -> AccessCode | None:
 
 
 def use_code(session: Session, code: AccessCode) -> None:
-    """Mark the code used, once: a second use (even a concurrent one) is a 409."""
+    """Mark the code used, once: a second use (even a concurrent one) is a 409.
+
+    Every used code of the unit is then written again in the same transaction. In PostgreSQL a row
+    version carries the id of the transaction that wrote it (``xmin``), and the response row is
+    written by this transaction too: were only this code rewritten, the two rows would share that
+    id. Rewritten together, all the unit's used codes share it, and none stands out.
+    """
     result = session.execute(
         update(AccessCode)
         .where(col(AccessCode.code_hash) == code.code_hash, col(AccessCode.used).is_(False))
@@ -60,6 +66,16 @@ def use_code(session: Session, code: AccessCode) -> None:
     )
     if getattr(result, "rowcount", 0) != 1:
         raise Conflict("this code has already been used")
+    session.execute(
+        update(AccessCode)
+        .where(
+            col(AccessCode.round_id) == code.round_id,
+            col(AccessCode.unit_id) == code.unit_id,
+            col(AccessCode.used).is_(True),
+        )
+        .values(used=True)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def find_link(session: Session, link: str) -> RoundUnit | None:
