@@ -101,7 +101,7 @@ def response_body(round_id: str, unit_id: str, code: str, submission_id: str | N
 
 def counted_responses(reporting_url: str, round_id: str, unit_id: str) -> int | None:
     """The unit's response count as the report shows it; None while reporting has none."""
-    response = httpx.get(f"{reporting_url}/v1/reports/surveys/{round_id}/units/{unit_id}", timeout=5)
+    response = httpx.get(f"{reporting_url}/v1/reports/surveys/{round_id}/units/{unit_id}", headers=ADMIN, timeout=5)
     if response.status_code == 404:
         return None
     value = ok(response)["responses"]["value"]
@@ -109,6 +109,6 @@ def counted_responses(reporting_url: str, round_id: str, unit_id: str) -> int | 
 
 
 def answer_counts(reporting_url: str, round_id: str, unit_id: str) -> dict[str, int | None]:
-    report = ok(httpx.get(f"{reporting_url}/v1/reports/surveys/{round_id}/units/{unit_id}", timeout=5))
+    report = ok(httpx.get(f"{reporting_url}/v1/reports/surveys/{round_id}/units/{unit_id}", headers=ADMIN, timeout=5))
     question = next(q for q in report["questions"] if q["link_id"] == "bemotande")
     return {row["answer"]: row["count"]["value"] for row in question["answers"]}

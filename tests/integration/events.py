@@ -3,9 +3,24 @@
 import uuid
 from datetime import date
 
-from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
+from pydantic import BaseModel
+
+from insikt_common.contracts.catalogue import (
+    QUESTIONNAIRE_PUBLISHED,
+    RESPONSE_SUBMITTED,
+    ROUND_OPENED,
+    EventSpec,
+    key_of,
+)
 from insikt_common.contracts.envelope import CloudEvent, new_event
-from insikt_common.contracts.survey import AnswerValue, ResponseSubmitted
+from insikt_common.contracts.survey import (
+    AnswerValue,
+    OptionDefinition,
+    QuestionDefinition,
+    QuestionnairePublished,
+    ResponseSubmitted,
+    RoundOpened,
+)
 from insikt_common.contracts.units import UnitRef
 
 
@@ -20,3 +35,70 @@ def response_submitted(round_id: str, unit_id: str, code: str = "1") -> CloudEve
         answers=[AnswerValue(link_id="q1", code=code)],
     )
     return new_event(RESPONSE_SUBMITTED.type, "/test", f"round/{round_id}", payload)
+
+
+def event(spec: EventSpec, payload: BaseModel, source: str = "/test") -> CloudEvent:
+    """Any catalogued event, with the envelope its producer would give it."""
+    return new_event(spec.type, source, f"{spec.key_field.split('.')[0]}/{key_of(spec, payload)}", payload)
+
+
+SCALE = [
+    OptionDefinition(code="1", order=1, label_sv="Mycket nöjd", positive=True),
+    OptionDefinition(code="2", order=2, label_sv="Ganska nöjd", positive=True),
+    OptionDefinition(code="3", order=3, label_sv="Ganska missnöjd"),
+    OptionDefinition(code="4", order=4, label_sv="Mycket missnöjd"),
+    OptionDefinition(code="9", order=5, label_sv="Vet inte", non_substantive=True),
+]
+
+
+def questionnaire_published(questionnaire_id: str, items: list[QuestionDefinition], version: int = 1) -> CloudEvent:
+    payload = QuestionnairePublished(questionnaire_id=questionnaire_id, version=version, title_sv="Test", items=items)
+    return event(QUESTIONNAIRE_PUBLISHED, payload)
+
+
+def round_opened(
+    round_id: str,
+    questionnaire_id: str,
+    unit_ids: list[str],
+    *,
+    organisation_id: str = "org-test",
+    k: int = 5,
+    opens_on: date | None = None,
+) -> CloudEvent:
+    opens = opens_on or date.today()
+    payload = RoundOpened(
+        round_id=round_id,
+        organisation_id=organisation_id,
+        questionnaire_id=questionnaire_id,
+        questionnaire_version=1,
+        title=f"Omgång {opens.year}",
+        opens_on=opens,
+        closes_on=opens,
+        unit_ids=unit_ids,
+        access_mode="codes",
+        min_cell_count=k,
+    )
+    return event(ROUND_OPENED, payload)
+
+
+def response(
+    round_id: str, unit: UnitRef, answers: dict[str, str | float], questionnaire_id: str = "q-test"
+) -> CloudEvent:
+    values = [
+        AnswerValue(link_id=link_id, number=value)
+        if isinstance(value, float)
+        else AnswerValue(link_id=link_id, text=value[5:])
+        if value.startswith("text:")
+        else AnswerValue(link_id=link_id, code=value)
+        for link_id, value in answers.items()
+    ]
+    payload = ResponseSubmitted(
+        response_id=str(uuid.uuid4()),
+        round_id=round_id,
+        questionnaire_id=questionnaire_id,
+        questionnaire_version=1,
+        unit=unit,
+        submitted_on=date.today(),
+        answers=values,
+    )
+    return event(RESPONSE_SUBMITTED, payload)

@@ -9,6 +9,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common.auth import Principal, Role
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.db import make_engine, make_sessions
@@ -20,6 +21,8 @@ from reporting.main import DEFINITION
 from reporting.survey_results import service as survey_results
 from tests.infra import ServiceDatabase
 from tests.integration.events import response_submitted
+
+ADMIN = Principal(subject="test", organisation_id="org-test", roles=frozenset({Role.ADMIN}), unit_ids=frozenset())
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +74,14 @@ def _consume_until(consumer: EventConsumer, done: Callable[[], bool], timeout_s:
 
 def _responses(sessions: sessionmaker[Session], round_id: str, unit_id: str) -> int:
     with sessions() as session:
-        report = survey_results.unit_report(session, round_id, unit_id, k=1)
+        report = survey_results.unit_report(session, round_id, unit_id, 1, ADMIN)
     assert report.responses.value is not None
     return report.responses.value
 
 
 def _answers(sessions: sessionmaker[Session], round_id: str, unit_id: str) -> dict[str, int | None]:
     with sessions() as session:
-        report = survey_results.unit_report(session, round_id, unit_id, k=1)
+        report = survey_results.unit_report(session, round_id, unit_id, 1, ADMIN)
     return {row.answer: row.count.value for row in report.questions[0].answers}
 
 

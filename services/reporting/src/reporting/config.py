@@ -15,3 +15,5 @@ class Settings(ServiceSettings):
     database_url: str = "sqlite:///.run/reporting.db"
     min_cell_count: int = 5
     """k: any number built from fewer answers or participants than this is suppressed."""
+    rebuild_quiet_s: float = 5.0
+    """A rebuild ends once no event has come for this long."""

@@ -51,10 +51,19 @@ class Equation(Generic[K]):
 
     total: K
     parts: tuple[K, ...]
+    hide_total_first: bool = False
+    """Protect a lone hidden part by hiding the total rather than a sibling (keeps a headline
+    figure, such as a share's denominator, that a sibling would otherwise take with it)."""
 
 
 def protect(
-    counts: Mapping[K, int], equations: Iterable[Equation[K]], k: int, also_primary: Iterable[K] = ()
+    counts: Mapping[K, int],
+    equations: Iterable[Equation[K]],
+    k: int,
+    *,
+    also_primary: Iterable[K] = (),
+    exempt: Iterable[K] = (),
+    follows: Mapping[K, K] | None = None,
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden member.
 
@@ -63,14 +72,24 @@ def protect(
     it could be read off the others, so the smallest visible part is hidden as well (the total
     only when every part is already hidden). Repeated until stable; it always ends, since cells
     are only ever added to the hidden set. ``also_primary`` names cells that must be withheld for
-    reasons of their own (a rating whose distribution has a small count, say).
+    reasons of their own (a rating whose distribution has a small count, say); ``exempt`` names
+    counts that are never withheld for being small themselves (the numerator of a share whose
+    denominator reaches k), though they may still be hidden to protect another cell; ``follows``
+    maps such a numerator to its denominator: it is hidden whenever the denominator is.
     """
     equations = list(equations)
-    primary = {key for key, count in counts.items() if 0 < count < k} | set(also_primary)
+    never_small = set(exempt)
+    primary = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
+    primary |= set(also_primary)
     hidden = set(primary)
+    leaders = dict(follows or {})
     changed = True
     while changed:
         changed = False
+        for follower, leader in leaders.items():
+            if leader in hidden and follower not in hidden:
+                hidden.add(follower)
+                changed = True
         for equation in equations:
             members = (equation.total, *equation.parts)
             if sum(1 for m in members if m in hidden) != 1:
@@ -78,7 +97,10 @@ def protect(
             visible = sorted(
                 (part for part in set(equation.parts) if part not in hidden), key=lambda p: (counts[p], str(p))
             )
-            hidden.add(visible[0] if visible else equation.total)
+            if equation.hide_total_first and equation.total not in hidden:
+                hidden.add(equation.total)
+            else:
+                hidden.add(visible[0] if visible else equation.total)
             changed = True
     return {
         key: (Cell(None, BELOW_K if key in primary else COMPLEMENTARY) if key in hidden else Cell(count))

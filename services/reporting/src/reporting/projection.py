@@ -42,3 +42,12 @@ def upsert(session: Session, table: Table, key_columns: Sequence[str], row: Mapp
         set_={c: statement.excluded[c] for c in row if c not in key_columns},
     )
     session.execute(statement)
+
+
+def insert_ignoring_duplicates(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows``, leaving any row whose key is already there as it is."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(table).values(list(rows)).on_conflict_do_nothing())

@@ -6,5 +6,6 @@ from reporting.projection import table_of, upsert
 
 
 def remember_unit(session: Session, unit: UnitRef) -> None:
-    """The latest metadata wins: units get renamed, their ids stay."""
-    upsert(session, table_of(UnitEntry), ["id"], unit.model_dump(exclude={"organisation_id"}))
+    """The latest metadata wins: units get renamed, their ids stay. A known organisation is kept."""
+    row = unit.model_dump(exclude={"organisation_id"} if unit.organisation_id is None else set())
+    upsert(session, table_of(UnitEntry), ["id"], row)

@@ -1,19 +1,58 @@
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from reporting.outcomes.models import AreaAssessmentCount, ParticipantEntry
+from reporting.outcomes.models import (
+    AssessmentEntry,
+    GoalEntry,
+    InstrumentEntry,
+    InterventionEntry,
+    ParticipantEntry,
+)
 
 
-def participant_count(session: Session, unit_id: str) -> int:
+def participant_count(session: Session, unit_id: str, participant_ids: set[str] | None = None) -> int:
     statement = select(func.count()).select_from(ParticipantEntry).where(col(ParticipantEntry.unit_id) == unit_id)
+    if participant_ids is not None:
+        statement = statement.where(col(ParticipantEntry.id).in_(participant_ids))
     return session.execute(statement).scalar_one()
 
 
-def area_counts(session: Session, unit_id: str) -> list[AreaAssessmentCount]:
+def assessments(session: Session, unit_id: str) -> list[AssessmentEntry]:
     statement = (
-        select(AreaAssessmentCount)
-        .where(col(AreaAssessmentCount.unit_id) == unit_id)
-        .order_by(AreaAssessmentCount.instrument_id, AreaAssessmentCount.area, AreaAssessmentCount.occasion)
+        select(AssessmentEntry)
+        .where(col(AssessmentEntry.unit_id) == unit_id)
+        .order_by(
+            col(AssessmentEntry.participant_id), col(AssessmentEntry.assessed_on), col(AssessmentEntry.assessment_id)
+        )
     )
     return list(session.scalars(statement))
+
+
+def interventions(session: Session, unit_id: str) -> list[InterventionEntry]:
+    statement = select(InterventionEntry).where(col(InterventionEntry.unit_id) == unit_id)
+    return list(session.scalars(statement))
+
+
+def goals(session: Session, unit_id: str, until: date | None) -> list[GoalEntry]:
+    statement = select(GoalEntry).where(col(GoalEntry.unit_id) == unit_id)
+    if until is not None:
+        statement = statement.where(col(GoalEntry.changed_on) <= until)
+    return list(session.scalars(statement.order_by(GoalEntry.goal_id)))
+
+
+def latest_instruments(session: Session) -> dict[str, InstrumentEntry]:
+    """The latest version of each instrument (its scale, direction and step)."""
+    latest: dict[str, InstrumentEntry] = {}
+    for row in session.scalars(
+        select(InstrumentEntry).order_by(col(InstrumentEntry.instrument_id), col(InstrumentEntry.version))
+    ):
+        latest[row.instrument_id] = row
+    return latest
+
+
+def organisation_of_unit(session: Session, unit_id: str) -> str | None:
+    statement = select(col(ParticipantEntry.organisation_id)).where(col(ParticipantEntry.unit_id) == unit_id).limit(1)
+    return session.execute(statement).scalar_one_or_none()

@@ -1,13 +1,72 @@
-from fastapi import APIRouter, Request
+from datetime import date
+from typing import Annotated
 
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from insikt_common.auth import CurrentPrincipal
 from insikt_common.db import SessionDep
+from reporting.exports import CSV_RESPONSES, Separator, outcome_csv
 from reporting.outcomes import service
 from reporting.outcomes.schemas import OutcomeUnitReport
 
 router = APIRouter(prefix="/v1/reports/outcomes", tags=["outcome reports"])
 
+Programme = Annotated[str | None, Query(description="only participants with an intervention of this kind")]
+PeriodFrom = Annotated[date | None, Query(alias="from", description="first day of the period")]
+PeriodTo = Annotated[date | None, Query(alias="to", description="last day of the period")]
+Threshold = Annotated[
+    float, Query(gt=0, description="scale steps of change that count as improved or worse (default one step)")
+]
+
 
 @router.get("/units/{unit_id}")
-def get_outcome_unit_report(unit_id: str, session: SessionDep, request: Request) -> OutcomeUnitReport:
-    """Participants, and assessments per instrument area and occasion, for one unit."""
-    return service.unit_report(session, unit_id, request.app.state.settings.min_cell_count)
+def get_outcome_unit_report(
+    unit_id: str,
+    *,
+    session: SessionDep,
+    request: Request,
+    principal: CurrentPrincipal,
+    programme: Programme = None,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
+    threshold_steps: Threshold = 1.0,
+) -> OutcomeUnitReport:
+    """Participants, change from baseline per instrument area, GAS T-score and endings for one unit."""
+    return service.unit_report(
+        session,
+        unit_id,
+        request.app.state.settings.min_cell_count,
+        principal,
+        programme=programme,
+        period_from=period_from,
+        period_to=period_to,
+        threshold_steps=threshold_steps,
+    )
+
+
+@router.get("/units/{unit_id}/csv", responses=CSV_RESPONSES, response_class=Response)
+def get_outcome_unit_report_csv(
+    unit_id: str,
+    *,
+    session: SessionDep,
+    request: Request,
+    principal: CurrentPrincipal,
+    programme: Programme = None,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
+    threshold_steps: Threshold = 1.0,
+    sep: Annotated[Separator, Query()] = ",",
+) -> Response:
+    """The outcome report as CSV (UTF-8 with BOM); the same numbers as the JSON."""
+    report = service.unit_report(
+        session,
+        unit_id,
+        request.app.state.settings.min_cell_count,
+        principal,
+        programme=programme,
+        period_from=period_from,
+        period_to=period_to,
+        threshold_steps=threshold_steps,
+    )
+    return outcome_csv(report, sep, f"outcomes-{unit_id}")

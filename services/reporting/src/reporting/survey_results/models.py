@@ -1,6 +1,52 @@
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
 from reporting.models import ReportingTable
+
+
+class QuestionnaireVersion(ReportingTable, table=True):
+    """A published questionnaire version: what its options mean (positive, non-substantive, value)."""
+
+    __tablename__ = "questionnaire_version"
+
+    questionnaire_id: str = Field(primary_key=True, max_length=36)
+    version: int = Field(primary_key=True)
+    title_sv: str = Field(max_length=500)
+    items: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    """The ``QuestionDefinition``s of the event, as JSON."""
+
+
+class RoundEntry(ReportingTable, table=True):
+    __tablename__ = "round_entry"
+
+    round_id: str = Field(primary_key=True, max_length=36)
+    organisation_id: str = Field(index=True, max_length=64)
+    questionnaire_id: str = Field(index=True, max_length=36)
+    questionnaire_version: int
+    title: str = Field(max_length=200)
+    opens_on: date
+    closes_on: date
+    unit_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    access_mode: str = Field(max_length=16)
+    min_cell_count: int
+    closed_on: date | None = None
+
+
+class RoundPublication(ReportingTable, table=True):
+    """An organisation's choice to publish a round's aggregated report without a token.
+
+    Not built from events, so a rebuild keeps it.
+    """
+
+    __tablename__ = "round_publication"
+
+    round_id: str = Field(primary_key=True, max_length=36)
+    organisation_id: str = Field(max_length=64)
+    public: bool = False
+    changed_on: date
 
 
 class RoundUnitTotal(ReportingTable, table=True):
@@ -11,7 +57,18 @@ class RoundUnitTotal(ReportingTable, table=True):
     round_id: str = Field(primary_key=True, max_length=36)
     unit_id: str = Field(primary_key=True, max_length=64)
     questionnaire_id: str = Field(max_length=36)
+    questionnaire_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     responses: int = 0
+
+
+class CodesIssuedCount(ReportingTable, table=True):
+    """One-time codes handed out per round and unit: the denominator of the response rate."""
+
+    __tablename__ = "codes_issued_count"
+
+    round_id: str = Field(primary_key=True, max_length=36)
+    unit_id: str = Field(primary_key=True, max_length=64)
+    codes: int = 0
 
 
 class AnswerCount(ReportingTable, table=True):
@@ -25,3 +82,28 @@ class AnswerCount(ReportingTable, table=True):
     answer: str = Field(primary_key=True, max_length=64)
     """The option code, or the number for numeric items."""
     count: int = 0
+
+
+class ResponseAnswer(ReportingTable, table=True):
+    """Each counted answer of each response, for breakdowns by a background answer (kön, åldersgrupp)
+    of the same response. The response id is random and nothing else identifies the respondent."""
+
+    __tablename__ = "response_answer"
+
+    response_id: str = Field(primary_key=True, max_length=36)
+    link_id: str = Field(primary_key=True, max_length=64)
+    round_id: str = Field(index=True, max_length=36)
+    unit_id: str = Field(max_length=64)
+    answer: str = Field(max_length=64)
+
+
+class Comment(ReportingTable, table=True):
+    """A free-text answer. Listed only for units that reach k, sorted by text (not by arrival)."""
+
+    __tablename__ = "comment"
+
+    response_id: str = Field(primary_key=True, max_length=36)
+    link_id: str = Field(primary_key=True, max_length=64)
+    round_id: str = Field(index=True, max_length=36)
+    unit_id: str = Field(max_length=64)
+    text: str = Field(max_length=4000)

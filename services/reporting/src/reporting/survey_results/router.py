@@ -1,19 +1,85 @@
-from fastapi import APIRouter, Request
+from typing import Annotated, Literal
 
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from insikt_common.auth import Principal, Role, require_roles
 from insikt_common.db import SessionDep
+from reporting.access import OptionalPrincipal
+from reporting.exports import CSV_RESPONSES, Separator, survey_csv
 from reporting.survey_results import service
-from reporting.survey_results.schemas import RoundUnitSummary, SurveyUnitReport
+from reporting.survey_results.schemas import PublicationRead, PublicationUpdate, RoundUnitSummary, SurveyReport
 
 router = APIRouter(prefix="/v1/reports/surveys", tags=["survey reports"])
 
+AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+RollUp = Literal["municipalities", "unit-types"]
+ROLL_UP_KINDS = {"municipalities": "municipality", "unit-types": "unit_type"}
+SeparatorQuery = Annotated[Separator, Query(description="`;` for Swedish Excel (decimal comma), `,` otherwise")]
+
+
+def _k(request: Request) -> int:
+    return int(request.app.state.settings.min_cell_count)
+
 
 @router.get("")
-def list_survey_reports(session: SessionDep, request: Request) -> list[RoundUnitSummary]:
-    """Every round and unit with responses, and how many (suppressed below k)."""
-    return service.summaries(session, request.app.state.settings.min_cell_count)
+def list_survey_reports(session: SessionDep, request: Request, principal: OptionalPrincipal) -> list[RoundUnitSummary]:
+    """Every round and unit the caller may read, and how many responses (suppressed below k)."""
+    return service.summaries(session, _k(request), principal)
 
 
 @router.get("/{round_id}/units/{unit_id}")
-def get_survey_unit_report(round_id: str, unit_id: str, session: SessionDep, request: Request) -> SurveyUnitReport:
-    """Answer counts per question for one unit in one round; counts below k are withheld."""
-    return service.unit_report(session, round_id, unit_id, request.app.state.settings.min_cell_count)
+def get_survey_unit_report(
+    round_id: str, unit_id: str, session: SessionDep, request: Request, principal: OptionalPrincipal
+) -> SurveyReport:
+    """One unit in one round: per question n, answers, share positive, mean, comparisons; small counts withheld."""
+    return service.unit_report(session, round_id, unit_id, _k(request), principal)
+
+
+@router.get("/{round_id}/units/{unit_id}/csv", responses=CSV_RESPONSES, response_class=Response)
+def get_survey_unit_report_csv(
+    round_id: str,
+    unit_id: str,
+    *,
+    session: SessionDep,
+    request: Request,
+    principal: OptionalPrincipal,
+    sep: SeparatorQuery = ",",
+) -> Response:
+    """The unit's report as CSV (UTF-8 with BOM); the same numbers as the JSON."""
+    report = service.unit_report(session, round_id, unit_id, _k(request), principal)
+    return survey_csv(report, sep, f"survey-{round_id}-{unit_id}")
+
+
+@router.get("/{round_id}/{roll_up}/{key}")
+def get_survey_roll_up_report(
+    round_id: str, roll_up: RollUp, key: str, *, session: SessionDep, request: Request, principal: OptionalPrincipal
+) -> SurveyReport:
+    """A municipality's (by code) or a unit type's units in one round, from summed counts."""
+    level = (ROLL_UP_KINDS[roll_up], key)
+    return service.roll_up_report(session, round_id, level, default_k=_k(request), principal=principal)
+
+
+@router.get("/{round_id}/{roll_up}/{key}/csv", responses=CSV_RESPONSES, response_class=Response)
+def get_survey_roll_up_report_csv(
+    round_id: str,
+    roll_up: RollUp,
+    key: str,
+    *,
+    session: SessionDep,
+    request: Request,
+    principal: OptionalPrincipal,
+    sep: SeparatorQuery = ",",
+) -> Response:
+    """The roll-up as CSV (UTF-8 with BOM); the same numbers as the JSON."""
+    level = (ROLL_UP_KINDS[roll_up], key)
+    report = service.roll_up_report(session, round_id, level, default_k=_k(request), principal=principal)
+    return survey_csv(report, sep, f"survey-{round_id}-{roll_up}-{key}")
+
+
+@router.put("/{round_id}/publication")
+def set_survey_publication(
+    round_id: str, body: PublicationUpdate, session: SessionDep, admin: AdminDep
+) -> PublicationRead:
+    """Make the round's aggregated reports readable without a token (still suppressed), or stop it."""
+    return service.set_publication(session, round_id, body.public, admin)

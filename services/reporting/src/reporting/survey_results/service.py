@@ -1,62 +1,552 @@
+"""Survey reports: a round's tables for a unit or a roll-up, with comparisons, all suppressed."""
+
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
-from insikt_common.errors import NotFound
-from reporting.directory import repository as directory
-from reporting.disclosure import Cell, suppress_breakdown, suppress_total
+from insikt_common.auth import Principal
+from insikt_common.contracts.survey import QuestionDefinition
+from insikt_common.errors import Conflict, NotFound
+from reporting import access
+from reporting.benchmarks import repository as benchmarks
+from reporting.benchmarks.kolada import RIKET
+from reporting.directory.models import UnitEntry
+from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell
+from reporting.projection import table_of, upsert
+from reporting.statistics import Share, difference_in_points, summarise, wilson_interval
 from reporting.survey_results import repository
+from reporting.survey_results.models import RoundEntry, RoundPublication, RoundUnitTotal
 from reporting.survey_results.schemas import (
     AnswerRow,
+    AreaIndex,
+    Breakdown,
+    BreakdownGroup,
+    CommentGroup,
+    Comparison,
     CountCell,
+    DifferenceRead,
+    IntervalRead,
+    LevelInfo,
+    MeanRead,
+    PublicationRead,
     QuestionResult,
+    RateRead,
+    RoundInfo,
     RoundUnitSummary,
-    SurveyUnitReport,
+    ShareRead,
+    SurveyReport,
     UnitInfo,
+    UnitRow,
+)
+from reporting.survey_results.tabulation import (
+    BACKGROUND_KINDS,
+    Level,
+    LevelFigures,
+    Question,
+    QuestionFigures,
+    UnitCounts,
+    question_from_definition,
+    tabulate,
 )
 
+LEVEL_NAMES = {"municipality": "Kommun", "unit_type": "Verksamhetstyp", "round": "Hela omgången"}
 
-def unit_report(session: Session, round_id: str, unit_id: str, k: int) -> SurveyUnitReport:
-    """Per-question answer counts for one unit in one round, with small counts suppressed."""
-    total = repository.total(session, round_id, unit_id)
-    if total is None:
+
+@dataclass
+class RoundTables:
+    """Everything one round's reports are read from."""
+
+    round_id: str
+    entry: RoundEntry | None
+    questionnaire_id: str | None
+    questionnaire_version: int | None
+    questions: list[Question]
+    units: dict[str, UnitEntry]
+    counts: dict[str, UnitCounts]
+    figures: dict[Level, LevelFigures]
+    k: int
+    public: bool
+
+    @property
+    def organisation_id(self) -> str | None:
+        if self.entry is not None:
+            return self.entry.organisation_id
+        organisations = {u.organisation_id for u in self.units.values() if u.organisation_id}
+        return organisations.pop() if len(organisations) == 1 else None
+
+    @property
+    def year(self) -> int | None:
+        return self.entry.opens_on.year if self.entry is not None else None
+
+
+def unit_report(
+    session: Session, round_id: str, unit_id: str, default_k: int, principal: Principal | None
+) -> SurveyReport:
+    """One unit in one round, beside its municipality, its unit type, riket and its previous round."""
+    tables = _round_tables(session, round_id, default_k)
+    if tables is None or unit_id not in tables.counts:
         raise NotFound(f"no responses for unit {unit_id} in round {round_id}")
-    unit = directory.get_or_raise(session, unit_id)
-    by_question: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in repository.answer_counts(session, round_id, unit_id):
-        by_question[row.link_id][row.answer] = row.count
-    responses = suppress_total(total.responses, k)
-    return SurveyUnitReport(
-        round_id=round_id,
-        unit=UnitInfo.model_validate(unit, from_attributes=True),
-        min_cell_count=k,
-        responses=_cell(responses),
-        questions=[_question(link_id, counts, responses, k) for link_id, counts in by_question.items()],
+    access.check_unit(principal, tables.organisation_id, unit_id, tables.public)
+    unit = tables.units[unit_id]
+    level: Level = ("unit", unit_id)
+    figures = tables.figures[level]
+    report = _report(
+        session,
+        tables,
+        level,
+        LevelInfo(kind="unit", key=unit_id, name=unit.name),
+        comparison_levels=[("municipality", unit.municipality_code), ("unit_type", unit.type)],
+        unit_type=unit.type,
+        municipality_code=unit.municipality_code,
     )
+    report.unit = UnitInfo.model_validate(unit, from_attributes=True)
+    report.response_rate = _response_rate(figures.responses, repository.codes_issued(session, round_id).get(unit_id))
+    if principal is None:
+        report.comments_withheld = "public report"
+    elif figures.responses.value is None:
+        report.comments_withheld = "fewer than k responses"
+    else:
+        report.comments = _comments(session, tables, unit_id)
+    return report
 
 
-def _question(link_id: str, counts: dict[str, int], responses: Cell, k: int) -> QuestionResult:
-    n = sum(counts.values())
-    n_cell = suppress_total(n, k) if responses.value is not None else responses
-    cells = suppress_breakdown(counts, n if n_cell.value is not None else 0, k)
-    return QuestionResult(
-        link_id=link_id,
-        n=_cell(n_cell),
-        answers=[AnswerRow(answer=answer, count=_cell(cell)) for answer, cell in cells.items()],
+def roll_up_report(
+    session: Session, round_id: str, level: tuple[str, str], *, default_k: int, principal: Principal | None
+) -> SurveyReport:
+    """A municipality's or a unit type's units in one round, summed (never averaged)."""
+    tables = _round_tables(session, round_id, default_k)
+    kind, key = level
+    if tables is None or level not in tables.figures:
+        raise NotFound(f"no responses for {kind} {key} in round {round_id}")
+    access.check_roll_up(principal, tables.organisation_id, tables.public)
+    comparisons: list[Level] = [("round", round_id)]
+    unit_type = key if kind == "unit_type" else None
+    report = _report(
+        session,
+        tables,
+        level,
+        LevelInfo(kind=kind, key=key, name=f"{LEVEL_NAMES[kind]} {key}"),
+        comparison_levels=comparisons,
+        unit_type=unit_type,
+        municipality_code=key if kind == "municipality" else None,
     )
-
-
-def summaries(session: Session, k: int) -> list[RoundUnitSummary]:
-    return [
-        RoundUnitSummary(
-            round_id=total.round_id,
-            unit_id=unit.id,
-            unit_name=unit.name,
-            responses=_cell(suppress_total(total.responses, k)),
+    members = _groups(tables.units)[level]
+    report.units = [
+        UnitRow(
+            unit_id=u,
+            unit_name=tables.units[u].name,
+            responses=_count(tables.figures[("unit", u)].responses),
         )
-        for total, unit in repository.totals_with_units(session)
+        for u in sorted(members, key=lambda u: tables.units[u].name)
+    ]
+    codes = repository.codes_issued(session, round_id)
+    member_codes = [codes[u] for u in members if u in codes]
+    if member_codes and len(member_codes) == len(members):
+        report.response_rate = _response_rate(tables.figures[level].responses, sum(member_codes))
+    return report
+
+
+def summaries(session: Session, default_k: int, principal: Principal | None) -> list[RoundUnitSummary]:
+    """Every round and unit the caller may see, with its responses (suppressed below k)."""
+    public = repository.public_round_ids(session)
+    result = []
+    rounds = repository.round_entries(session, {t.round_id for t, _ in repository.totals_with_units(session)})
+    for total, unit in repository.totals_with_units(session):
+        entry = rounds.get(total.round_id)
+        organisation = entry.organisation_id if entry is not None else unit.organisation_id
+        try:
+            access.check_unit(principal, organisation, unit.id, total.round_id in public)
+        except NotFound:
+            continue
+        k = entry.min_cell_count if entry is not None else default_k
+        result.append(
+            RoundUnitSummary(
+                round_id=total.round_id,
+                unit_id=unit.id,
+                unit_name=unit.name,
+                responses=_count(Cell(total.responses) if total.responses >= k else Cell(None, BELOW_K)),
+            )
+        )
+    return result
+
+
+def set_publication(session: Session, round_id: str, public: bool, principal: Principal) -> PublicationRead:
+    entry = repository.round_entry(session, round_id)
+    if entry is None:
+        raise Conflict(f"round {round_id} has not been opened in reporting yet; its organisation is unknown")
+    if not access.sees_organisation(principal, entry.organisation_id):
+        raise NotFound(f"no round {round_id}")
+    upsert(
+        session,
+        table_of(RoundPublication),
+        ["round_id"],
+        {"round_id": round_id, "organisation_id": entry.organisation_id, "public": public, "changed_on": date.today()},
+    )
+    return PublicationRead(round_id=round_id, public=public)
+
+
+# --- building the tables -------------------------------------------------------------------
+
+
+def _round_tables(session: Session, round_id: str, default_k: int) -> RoundTables | None:
+    totals = repository.totals(session, round_id)
+    if not totals:
+        return None
+    entry = repository.round_entry(session, round_id)
+    questionnaire_id = entry.questionnaire_id if entry else totals[0].questionnaire_id
+    version = entry.questionnaire_version if entry else totals[0].questionnaire_version
+    questions = _questions(session, questionnaire_id, version)
+    units = repository.units(session, {t.unit_id for t in totals})
+    counts = _counts(session, [round_id], totals, units)
+    k = entry.min_cell_count if entry is not None else default_k
+    groups = _groups(units)
+    groups[("round", round_id)] = sorted(counts)
+    partitions = [
+        (("round", round_id), [level for level in groups if level[0] == kind]) for kind in ("municipality", "unit_type")
+    ]
+    figures = tabulate(questions, {u: counts[u] for u in counts}, groups, k, partitions=partitions)
+    publication = repository.publication(session, round_id)
+    return RoundTables(
+        round_id=round_id,
+        entry=entry,
+        questionnaire_id=questionnaire_id,
+        questionnaire_version=version,
+        questions=questions,
+        units=units,
+        counts=counts,
+        figures=figures,
+        k=k,
+        public=publication is not None and publication.public,
+    )
+
+
+def _questions(session: Session, questionnaire_id: str | None, version: int | None) -> list[Question]:
+    if questionnaire_id is None or version is None:
+        return []
+    stored = repository.questionnaire(session, questionnaire_id, version)
+    if stored is None:
+        return []
+    return [question_from_definition(QuestionDefinition.model_validate(item)) for item in stored.items]
+
+
+def _counts(
+    session: Session, round_ids: list[str], totals: list[RoundUnitTotal], units: dict[str, UnitEntry]
+) -> dict[str, UnitCounts]:
+    """Counts per unit (keyed ``unit`` for one round, ``round/unit`` for several)."""
+    several = len(round_ids) > 1
+
+    def key(round_id: str, unit_id: str) -> str:
+        return f"{round_id}/{unit_id}" if several else unit_id
+
+    counts = {key(t.round_id, t.unit_id): UnitCounts(t.responses, {}) for t in totals if t.unit_id in units}
+    for row in repository.answer_counts(session, round_ids):
+        unit_counts = counts.get(key(row.round_id, row.unit_id))
+        if unit_counts is not None:
+            unit_counts.answers.setdefault(row.link_id, {})[row.answer] = row.count
+    return counts
+
+
+def _groups(units: dict[str, UnitEntry]) -> dict[Level, list[str]]:
+    groups: dict[Level, list[str]] = defaultdict(list)
+    for unit in units.values():
+        groups[("municipality", unit.municipality_code)].append(unit.id)
+        groups[("unit_type", unit.type)].append(unit.id)
+    return dict(groups)
+
+
+def _riket(session: Session, tables: RoundTables, unit_type: str) -> LevelFigures | None:
+    """All units of the type that answered the same questionnaire in a round of the same year."""
+    if tables.questionnaire_id is None:
+        return None
+    all_totals = repository.totals_of_questionnaire(session, tables.questionnaire_id)
+    entries = repository.round_entries(session, {t.round_id for t in all_totals})
+
+    def same_year(round_id: str) -> bool:
+        entry = entries.get(round_id)
+        return (entry.opens_on.year if entry else None) == tables.year or round_id == tables.round_id
+
+    totals = [t for t in all_totals if same_year(t.round_id)]
+    units = repository.units(session, {t.unit_id for t in totals})
+    totals = [t for t in totals if t.unit_id in units and units[t.unit_id].type == unit_type]
+    round_ids = sorted({t.round_id for t in totals})
+    if not round_ids:
+        return None
+    counts = _counts(session, round_ids, totals, units)
+    if len(round_ids) == 1:
+        counts = {f"{round_ids[0]}/{u}": c for u, c in counts.items()}
+    level: Level = ("riket", unit_type)
+    figures = tabulate(tables.questions, counts, {level: sorted(counts)}, tables.k)
+    return figures[level]
+
+
+def _previous(session: Session, tables: RoundTables, level: Level) -> tuple[RoundTables, LevelFigures] | None:
+    """The same level in the latest earlier round of the same questionnaire."""
+    if tables.entry is None:
+        return None
+    candidates = repository.round_entries(
+        session, {t.round_id for t in repository.totals_of_questionnaire(session, tables.entry.questionnaire_id)}
+    )
+    earlier = sorted(
+        (e for e in candidates.values() if e.opens_on < tables.entry.opens_on and e.round_id != tables.round_id),
+        key=lambda e: e.opens_on,
+        reverse=True,
+    )
+    for entry in earlier:
+        previous = _round_tables(session, entry.round_id, tables.k)
+        if previous is not None and level in previous.figures:
+            return previous, previous.figures[level]
+    return None
+
+
+# --- shaping the answer ---------------------------------------------------------------------
+
+
+def _report(
+    session: Session,
+    tables: RoundTables,
+    level: Level,
+    info: LevelInfo,
+    *,
+    comparison_levels: list[Level],
+    unit_type: str | None,
+    municipality_code: str | None,
+) -> SurveyReport:
+    figures = tables.figures[level]
+    compared: list[tuple[str, str, str, LevelFigures]] = [
+        (kind, key, f"{LEVEL_NAMES[kind]} {key}" if kind != "round" else LEVEL_NAMES[kind], tables.figures[(kind, key)])
+        for kind, key in comparison_levels
+    ]
+    if unit_type is not None and (riket := _riket(session, tables, unit_type)) is not None:
+        compared.append(("riket", unit_type, f"Riket, {unit_type}", riket))
+    if (previous := _previous(session, tables, level)) is not None:
+        previous_tables, previous_figures = previous
+        title = previous_tables.entry.title if previous_tables.entry else previous_tables.round_id
+        compared.append(("previous_round", previous_tables.round_id, title, previous_figures))
+    kolada = benchmarks.mappings(session, tables.questionnaire_id) if tables.questionnaire_id else {}
+    breakdowns = _breakdowns(session, tables, level, figures)
+    questions = []
+    by_id = {q.link_id: q for q in tables.questions}
+    for link_id, q_figures in figures.questions.items():
+        question = by_id.get(link_id, Question(link_id))
+        share = _share(q_figures.share, q_figures.share_suppressed) if question.has_share else None
+        comparisons = [
+            Comparison(
+                level=kind,
+                key=key,
+                label=label,
+                n=_count(other.questions[link_id].n),
+                share_positive=_share(other.questions[link_id].share, other.questions[link_id].share_suppressed)
+                if question.has_share
+                else None,
+                mean=_mean(other.questions[link_id]) if question.numeric else None,
+                difference=_difference(q_figures.share, other.questions[link_id].share),
+            )
+            for kind, key, label, other in compared
+            if link_id in other.questions
+        ]
+        if link_id in kolada:
+            comparisons.extend(_kolada(session, kolada[link_id], municipality_code, tables.year, q_figures.share))
+        questions.append(
+            QuestionResult(
+                link_id=link_id,
+                text=question.text,
+                kind=question.kind,
+                area=question.area,
+                n=_count(q_figures.n),
+                answers=[
+                    AnswerRow(answer=a, label=question.labels.get(a), count=_count(cell))
+                    for a, cell in q_figures.answers.items()
+                ],
+                share_positive=share,
+                mean=_mean(q_figures) if question.numeric else None,
+                comparisons=comparisons,
+                breakdowns=breakdowns.get(link_id, []),
+            )
+        )
+    areas = [
+        AreaIndex(
+            area=area,
+            questions=list(a_figures.questions),
+            index=_share(a_figures.index, a_figures.suppressed),
+            comparisons=[
+                Comparison(
+                    level=kind,
+                    key=key,
+                    label=label,
+                    share_positive=_share(other.areas[area].index, other.areas[area].suppressed),
+                    difference=_difference(a_figures.index, other.areas[area].index),
+                )
+                for kind, key, label, other in compared
+                if area in other.areas
+            ],
+        )
+        for area, a_figures in figures.areas.items()
+    ]
+    entry = tables.entry
+    return SurveyReport(
+        round_id=tables.round_id,
+        round=RoundInfo(
+            round_id=tables.round_id,
+            title=entry.title if entry else None,
+            organisation_id=tables.organisation_id,
+            questionnaire_id=tables.questionnaire_id,
+            questionnaire_version=tables.questionnaire_version,
+            opens_on=entry.opens_on if entry else None,
+            closes_on=entry.closes_on if entry else None,
+            closed_on=entry.closed_on if entry else None,
+            public=tables.public,
+        ),
+        level=info,
+        min_cell_count=tables.k,
+        responses=_count(figures.responses),
+        questions=questions,
+        areas=areas,
+    )
+
+
+def _breakdowns(
+    session: Session, tables: RoundTables, level: Level, figures: LevelFigures
+) -> dict[str, list[Breakdown]]:
+    """Share positive by each background answer, for questions whose own share is published, and
+    only where every group (including those who left the background question out) reaches k or is empty."""
+    background = [q for q in tables.questions if q.kind in BACKGROUND_KINDS]
+    with_share = [q for q in tables.questions if q.has_share and figures.questions.get(q.link_id)]
+    with_share = [q for q in with_share if figures.questions[q.link_id].share is not None]
+    if not background or not with_share:
+        return {}
+    if level[0] == "unit":
+        members = [level[1]]
+    elif level[0] == "round":
+        members = list(tables.counts)
+    else:
+        members = _groups(tables.units).get(level, [])
+    responses: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in repository.response_answers(session, tables.round_id, members):
+        responses[row.response_id][row.link_id] = row.answer
+    result: dict[str, list[Breakdown]] = {}
+    for q in with_share:
+        for b in background:
+            tallies: dict[str, list[int]] = {}
+            for answers in responses.values():
+                answer = answers.get(q.link_id)
+                if answer is None or answer in q.non_substantive:
+                    continue
+                group = tallies.setdefault(answers.get(b.link_id, "none"), [0, 0])
+                group[0] += answer in q.positive
+                group[1] += 1
+            if len(tallies) < 2 or any(n < tables.k for _, n in tallies.values()):
+                continue
+            groups = [
+                BreakdownGroup(
+                    answer=answer,
+                    label=b.labels.get(answer),
+                    n=n,
+                    share_positive=_share(Share(positive, n), None),
+                )
+                for answer, (positive, n) in sorted(tallies.items())
+            ]
+            result.setdefault(q.link_id, []).append(Breakdown(by=b.link_id, groups=groups))
+    return result
+
+
+def _comments(session: Session, tables: RoundTables, unit_id: str) -> list[CommentGroup]:
+    texts = {q.link_id: q.text for q in tables.questions}
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for comment in repository.comments(session, tables.round_id, unit_id):
+        grouped[comment.link_id].append(comment.text)
+    return [
+        CommentGroup(link_id=link_id, text=texts.get(link_id), comments=sorted(found, key=str.casefold))
+        for link_id, found in sorted(grouped.items())
     ]
 
 
-def _cell(cell: Cell) -> CountCell:
+def _kolada(
+    session: Session, kpi: str, municipality_code: str | None, year: int | None, share: Share | None
+) -> list[Comparison]:
+    found = []
+    areas = [("kolada_municipality", municipality_code), ("kolada_riket", RIKET)] if municipality_code else []
+    if not municipality_code:
+        areas = [("kolada_riket", RIKET)]
+    for kind, area in areas:
+        if area is None:
+            continue
+        value = benchmarks.latest_value(session, kpi, area, year)
+        if value is None or value.value is None:
+            continue
+        interval = None
+        if value.count:
+            positive = round(value.value / 100 * value.count)
+            interval = wilson_interval(min(positive, value.count), value.count)
+        difference = difference_in_points(share.value, share.interval, value.value / 100, interval) if share else None
+        found.append(
+            Comparison(
+                level=kind,
+                key=kpi,
+                label=f"Kolada {kpi} {area} {value.period}",
+                n=CountCell(value=value.count) if value.count is not None else None,
+                share_positive=ShareRead(
+                    percent=round(value.value, 1),
+                    interval=IntervalRead(low=round(interval.low * 100, 1), high=round(interval.high * 100, 1))
+                    if interval
+                    else None,
+                    positive=None,
+                    denominator=value.count,
+                ),
+                difference=DifferenceRead(points=difference.points, intervals_disjoint=difference.intervals_disjoint)
+                if difference
+                else None,
+            )
+        )
+    return found
+
+
+def _response_rate(responses: Cell, codes: int | None) -> RateRead | None:
+    if not codes:
+        return None
+    if responses.value is None:
+        return RateRead(percent=None, codes_issued=codes, suppressed=responses.suppressed)
+    return RateRead(percent=round(100 * responses.value / codes, 1), codes_issued=codes)
+
+
+def _count(cell: Cell) -> CountCell:
     return CountCell(value=cell.value, suppressed=cell.suppressed)
+
+
+def _share(share: Share | None, suppressed: str | None) -> ShareRead:
+    if share is None:
+        return ShareRead(
+            percent=None,
+            interval=None,
+            positive=None,
+            denominator=None,
+            suppressed=suppressed or "no substantive answers",
+        )
+    interval = share.interval
+    return ShareRead(
+        percent=round(share.value * 100, 1),
+        interval=IntervalRead(low=round(interval.low * 100, 1), high=round(interval.high * 100, 1)),
+        positive=share.positive,
+        denominator=share.denominator,
+    )
+
+
+def _mean(figures: QuestionFigures) -> MeanRead:
+    summary = summarise(figures.moments) if figures.moments is not None else None
+    if summary is None:
+        return MeanRead(value=None, sd=None, interval=None, suppressed=figures.mean_suppressed or COMPLEMENTARY)
+    return MeanRead(
+        value=round(summary.mean, 2),
+        sd=round(summary.sd, 2) if summary.sd is not None else None,
+        interval=IntervalRead(low=round(summary.interval.low, 2), high=round(summary.interval.high, 2))
+        if summary.interval
+        else None,
+    )
+
+
+def _difference(share: Share | None, other: Share | None) -> DifferenceRead | None:
+    if share is None or other is None:
+        return None
+    difference = difference_in_points(share.value, share.interval, other.value, other.interval)
+    return DifferenceRead(points=difference.points, intervals_disjoint=difference.intervals_disjoint)

@@ -1,0 +1,1 @@
+"""Operating the read models: rebuilding them from the topics."""

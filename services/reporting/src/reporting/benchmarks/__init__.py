@@ -1,0 +1,1 @@
+"""National and municipal benchmarks imported from Kolada, mapped to questions."""

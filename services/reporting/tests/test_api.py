@@ -1,0 +1,206 @@
+"""The reports over HTTP on SQLite and the in-process bus: access, CSV beside JSON, publication,
+Kolada benchmarks and the rebuild endpoint."""
+
+import csv
+import io
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from insikt_common.auth import mint_token
+from insikt_common.contracts.catalogue import UNIT_UPSERTED, key_of, spec_for_type
+from insikt_common.contracts.envelope import CloudEvent
+from insikt_common.contracts.survey import QuestionDefinition, UnitUpserted
+from insikt_common.contracts.units import UnitRef
+from insikt_common.messaging.bus import OutgoingMessage
+from insikt_common.messaging.memory_bus import InProcessBus
+from insikt_common.migrations import upgrade
+from reporting.config import Settings
+from reporting.main import create_app
+from reporting.prestart import MIGRATIONS
+from tests.integration.events import SCALE, event, questionnaire_published, response, round_opened
+
+SECRET = "test-auth-secret-0123456789abcdef0123456789"
+ORG = "org-a"
+ROUND = str(uuid.uuid4())
+UNIT = UnitRef(id="0580-A", name="Enhet Å", type="ifo_vuxen", municipality_code="0580", organisation_id=ORG)
+OTHER = UnitRef(id="0580-B", name="Enhet B", type="ifo_vuxen", municipality_code="0580", organisation_id=ORG)
+
+
+def bearer(roles: list[str], organisation_id: str = ORG, units: list[str] | None = None) -> dict[str, str]:
+    token = mint_token(SECRET, subject="t", organisation_id=organisation_id, roles=roles, unit_ids=units or [])
+    return {"Authorization": f"Bearer {token}"}
+
+
+ADMIN = bearer(["admin"])
+
+
+def _publish(bus: InProcessBus, events: list[CloudEvent]) -> None:
+    messages = []
+    for e in events:
+        spec = spec_for_type(e.type)
+        messages.append(
+            OutgoingMessage(topic=spec.topic, key=key_of(spec, spec.payload.model_validate(e.data)), value=e.to_bytes())
+        )
+    bus.publish(messages)
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    url = f"sqlite:///{tmp_path / 'reporting.db'}"
+    upgrade(MIGRATIONS, url)
+    bus = InProcessBus()
+    app = create_app(Settings(environment="test", database_url=url, auth_dev_secret=SECRET, rebuild_quiet_s=0.5), bus)
+    items = [
+        QuestionDefinition(link_id="bemotande", kind="choice", text_sv="Bemötande", area="bemotande", options=SCALE)
+    ]
+    events = [
+        questionnaire_published("q-api", items),
+        event(UNIT_UPSERTED, UnitUpserted(unit=UNIT)),
+        round_opened(ROUND, "q-api", [UNIT.id, OTHER.id], organisation_id=ORG),
+    ]
+    events += [response(ROUND, UNIT, {"bemotande": "1"}, "q-api") for _ in range(6)]
+    events += [response(ROUND, UNIT, {"bemotande": "3", "kommentar": "text:Trevligt bemötande"}, "q-api")] * 1
+    events += [response(ROUND, UNIT, {"bemotande": "3"}, "q-api") for _ in range(4)]
+    events += [response(ROUND, OTHER, {"bemotande": "2"}, "q-api") for _ in range(7)]
+    with TestClient(app) as client:
+        _publish(bus, events)
+        deadline = time.monotonic() + 10
+        while client.get(f"/v1/reports/surveys/{ROUND}/units/{OTHER.id}", headers=ADMIN).status_code != 200:
+            assert time.monotonic() < deadline, "events not applied"
+            time.sleep(0.05)
+        yield client
+
+
+def _unit_report(client: TestClient, headers: dict[str, str] | None = None) -> Any:
+    response = client.get(f"/v1/reports/surveys/{ROUND}/units/{UNIT.id}", headers=headers or {})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_each_role_sees_what_it_may_and_nothing_else_exists_for_it(client: TestClient) -> None:
+    path = f"/v1/reports/surveys/{ROUND}/units/{UNIT.id}"
+    assert client.get(path).status_code == 404
+    assert client.get(path, headers=bearer(["analyst"], organisation_id="org-b")).status_code == 404
+    assert client.get(path, headers=bearer(["manager"], units=[OTHER.id])).status_code == 404
+    assert client.get(path, headers=bearer(["manager"], units=[UNIT.id])).status_code == 200
+    assert client.get(path, headers=bearer(["analyst"])).status_code == 200
+    roll_up = f"/v1/reports/surveys/{ROUND}/municipalities/0580"
+    assert client.get(roll_up, headers=bearer(["manager"], units=[UNIT.id])).status_code == 404
+    assert client.get(roll_up, headers=bearer(["analyst"])).status_code == 200
+    assert client.get(f"/v1/reports/outcomes/units/{UNIT.id}").status_code == 401
+    listed = client.get("/v1/reports/surveys", headers=bearer(["manager"], units=[UNIT.id])).json()
+    assert [row["unit_id"] for row in listed] == [UNIT.id]
+    assert client.get("/v1/reports/surveys").json() == []
+
+
+def test_a_published_round_is_readable_without_a_token_still_suppressed_and_without_comments(
+    client: TestClient,
+) -> None:
+    with_token = _unit_report(client, ADMIN)
+    assert with_token["comments"] == [{"link_id": "kommentar", "text": None, "comments": ["Trevligt bemötande"]}]
+    update = client.put(f"/v1/reports/surveys/{ROUND}/publication", json={"public": True}, headers=bearer(["analyst"]))
+    assert update.status_code == 403
+    assert (
+        client.put(f"/v1/reports/surveys/{ROUND}/publication", json={"public": True}, headers=ADMIN).status_code == 200
+    )
+    public = _unit_report(client)
+    assert public["round"]["public"] is True
+    assert public["comments"] is None and public["comments_withheld"] == "public report"
+    assert public["questions"] == with_token["questions"]
+    assert client.get(f"/v1/reports/surveys/{ROUND}/municipalities/0580").status_code == 200
+
+
+def test_csv_has_a_bom_and_the_same_numbers_as_the_json_with_either_separator(client: TestClient) -> None:
+    report = _unit_report(client, ADMIN)
+    bemotande = report["questions"][0]
+    # 6 of 11 answers positive: 54.5 %, Wilson 28.0–78.7; the 4 + 1 "3" answers are 5, shown.
+    assert bemotande["share_positive"]["percent"] == 54.5
+    assert bemotande["share_positive"]["interval"] == {"low": 28.0, "high": 78.7}
+    for sep, decimal in ((",", "."), (";", ",")):
+        response = client.get(f"/v1/reports/surveys/{ROUND}/units/{UNIT.id}/csv", params={"sep": sep}, headers=ADMIN)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        assert response.content.startswith("\ufeff".encode())
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=sep))
+        share = next(
+            r
+            for r in rows
+            if r["item"] == "bemotande" and r["measure"] == "share_positive_percent" and r["section"] == "question"
+        )
+        assert share["value"] == str(bemotande["share_positive"]["percent"]).replace(".", decimal)
+        assert share["low"] == str(bemotande["share_positive"]["interval"]["low"]).replace(".", decimal)
+        counts = {
+            r["answer"]: r["value"]
+            for r in rows
+            if r["item"] == "bemotande" and r["measure"] == "count" and r["section"] == "question"
+        }
+        assert counts == {row["answer"]: str(row["count"]["value"]) for row in bemotande["answers"]}
+
+
+def test_kolada_benchmarks_are_shown_beside_the_internal_ones(client: TestClient) -> None:
+    kolada = {
+        "values": [
+            {
+                "kpi": "U79150",
+                "municipality": "0000",
+                "period": 2026,
+                "values": [{"gender": "T", "count": 400, "status": "", "value": 95.0}],
+            },
+            {
+                "kpi": "U79150",
+                "municipality": "0580",
+                "period": 2026,
+                "values": [
+                    {"gender": "T", "count": None, "status": "", "value": 70.0},
+                    {"gender": "K", "count": None, "status": "Missing", "value": None},
+                ],
+            },
+        ]
+    }
+    assert client.post("/v1/benchmarks/kolada", json=kolada, headers=bearer(["analyst"])).status_code == 403
+    imported = client.post("/v1/benchmarks/kolada", json=kolada, headers=ADMIN)
+    assert imported.json() == {"figures": 3, "kpis": ["U79150"]}
+    assert client.post("/v1/benchmarks/kolada", json={"values": [{"kpi": "x"}]}, headers=ADMIN).status_code == 422
+    mapped = client.put("/v1/benchmarks/mappings/q-api/bemotande", json={"kpi": "U79150"}, headers=ADMIN)
+    assert mapped.status_code == 200
+    comparisons = {c["level"]: c for c in _unit_report(client, ADMIN)["questions"][0]["comparisons"]}
+    riket = comparisons["kolada_riket"]
+    # 6 of 11 = 54.5 % (Wilson 28.0–78.7) against Kolada's 95 % of 400 (Wilson 92.4–96.7): −40.5 points, apart.
+    assert riket["share_positive"]["percent"] == 95.0
+    assert riket["share_positive"]["interval"] == {"low": 92.4, "high": 96.7}
+    assert riket["difference"] == {"points": -40.5, "intervals_disjoint": True}
+    municipality = comparisons["kolada_municipality"]
+    assert municipality["share_positive"]["interval"] is None
+    assert municipality["difference"] == {"points": -15.5, "intervals_disjoint": False}
+    assert "unit_type" in comparisons and "riket" in comparisons
+
+
+def test_the_rebuild_endpoint_gives_the_same_reports(client: TestClient) -> None:
+    before = _unit_report(client, ADMIN)
+    assert client.post("/v1/admin/rebuild", headers=bearer(["analyst"])).status_code == 403
+    rebuilt = client.post("/v1/admin/rebuild", headers=ADMIN)
+    assert rebuilt.status_code == 200 and rebuilt.json()["events_read"] >= 21
+    assert _unit_report(client, ADMIN) == before
+
+
+def test_every_report_and_export_is_in_the_openapi_document(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/v1/reports/surveys/{round_id}/units/{unit_id}",
+        "/v1/reports/surveys/{round_id}/units/{unit_id}/csv",
+        "/v1/reports/surveys/{round_id}/{roll_up}/{key}",
+        "/v1/reports/surveys/{round_id}/{roll_up}/{key}/csv",
+        "/v1/reports/outcomes/units/{unit_id}",
+        "/v1/reports/outcomes/units/{unit_id}/csv",
+        "/v1/benchmarks/kolada",
+        "/v1/admin/rebuild",
+    ):
+        assert path in paths, path
+    csv_ok = paths["/v1/reports/surveys/{round_id}/units/{unit_id}/csv"]["get"]["responses"]["200"]["content"]
+    assert "text/csv" in csv_ok

@@ -1,0 +1,163 @@
+"""A round's tables: hand-worked figures, and (hypothesis) that nothing withheld can be worked out
+from a published total and its published siblings, at any level."""
+
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell
+from reporting.survey_results.tabulation import LevelFigures, Question, UnitCounts, tabulate
+
+K = 5
+SATISFACTION = Question(
+    link_id="bemotande",
+    kind="choice",
+    area="bemotande",
+    order=("1", "2", "3", "4", "9"),
+    positive=frozenset({"1", "2"}),
+    non_substantive=frozenset({"9"}),
+)
+RESPECT = Question(
+    link_id="respekt",
+    kind="choice",
+    area="bemotande",
+    order=("1", "2", "3", "4", "9"),
+    positive=frozenset({"1", "2"}),
+    non_substantive=frozenset({"9"}),
+)
+RATING = Question(link_id="betyg", kind="rating", order=tuple(str(i) for i in range(1, 11)), numeric=True)
+
+
+def _round(units: dict[str, UnitCounts], municipality: dict[str, str]) -> dict[tuple[str, str], LevelFigures]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for unit, code in municipality.items():
+        groups.setdefault(("municipality", code), []).append(unit)
+    groups[("round", "r")] = list(units)
+    partitions = [(("round", "r"), [g for g in groups if g[0] == "municipality"])]
+    return tabulate([SATISFACTION, RESPECT, RATING], units, groups, K, partitions=partitions)
+
+
+def test_shares_and_roll_ups_from_summed_counts() -> None:
+    units = {
+        # 24 answers: 8 + 6 positive of 19 substantive (5 Vet inte) = 73.7 %
+        "A": UnitCounts(24, {"bemotande": {"1": 8, "2": 6, "3": 5, "9": 5}, "respekt": {"1": 20, "3": 5}}),
+        # 10 answers, all positive = 100 %
+        "B": UnitCounts(10, {"bemotande": {"1": 5, "2": 5}, "respekt": {"1": 5, "2": 5}}),
+    }
+    figures = _round(units, {"A": "0580", "B": "0580"})
+    a = figures[("unit", "A")].questions["bemotande"]
+    assert a.n == Cell(24)
+    assert a.share is not None and (a.share.positive, a.share.denominator) == (14, 19)
+    municipality = figures[("municipality", "0580")].questions["bemotande"]
+    assert municipality.share is not None
+    assert (municipality.share.positive, municipality.share.denominator) == (24, 29)  # not (73.7 + 100) / 2
+    # Area index: bemötande and respekt pooled, 24 + 30 positive of 29 + 35 substantive.
+    index = figures[("municipality", "0580")].areas["bemotande"].index
+    assert index is not None and (index.positive, index.denominator) == (54, 64)
+
+
+def test_a_small_unit_is_withheld_and_a_sibling_goes_with_it() -> None:
+    units = {
+        "A": UnitCounts(24, {"bemotande": {"1": 12, "2": 12}}),
+        "B": UnitCounts(3, {"bemotande": {"1": 3}}),
+        "C": UnitCounts(8, {"bemotande": {"1": 8}}),
+    }
+    figures = _round(units, {"A": "0580", "B": "0580", "C": "0580"})
+    assert figures[("unit", "B")].responses == Cell(None, BELOW_K)
+    assert figures[("unit", "C")].responses == Cell(None, COMPLEMENTARY)
+    assert figures[("unit", "A")].responses == Cell(24)
+    assert figures[("municipality", "0580")].responses == Cell(35)
+    assert figures[("unit", "B")].questions["bemotande"].share is None
+
+
+def test_a_small_vet_inte_count_hides_the_n_and_keeps_the_share() -> None:
+    units = {"A": UnitCounts(12, {"bemotande": {"1": 6, "2": 6, "9": 2}})}
+    figures = _round(units, {"A": "0580"})
+    a = figures[("unit", "A")].questions["bemotande"]
+    assert a.answers["9"] == Cell(None, BELOW_K)
+    assert a.n.value is None  # n − 12 substantive would give the 2 Vet inte away
+    assert a.share is not None and a.share.value == 1.0
+
+
+def test_a_rating_shows_mean_and_spread_and_withholds_its_whole_distribution_when_any_count_is_small() -> None:
+    units = {"A": UnitCounts(12, {"betyg": {"8": 6, "6": 5, "10": 1}})}
+    rating = _round(units, {"A": "0580"})[("unit", "A")].questions["betyg"]
+    assert rating.moments is not None and rating.moments.n == 12
+    assert rating.moments.total == pytest.approx(8 * 6 + 6 * 5 + 10)
+    assert all(cell.value is None for cell in rating.answers.values())
+
+
+answers = st.fixed_dictionaries(
+    {
+        link: st.dictionaries(st.sampled_from(["1", "2", "3", "4", "9"]), st.integers(0, 25))
+        for link in ("bemotande", "respekt")
+    }
+)
+unit = st.tuples(answers, st.sampled_from(["0580", "0581"]))
+
+
+def _published(cell: Cell | None) -> bool:
+    return cell is None or cell.value is not None  # an answer nobody gave is not listed: a published zero
+
+
+def _only_one_hidden(cells: Sequence[Cell | None]) -> bool:
+    return sum(1 for c in cells if not _published(c)) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(unit, min_size=1, max_size=5))
+def test_nothing_withheld_can_be_recovered_at_any_level(drawn: list[tuple[dict[str, dict[str, int]], str]]) -> None:
+    units = {
+        f"u{i}": UnitCounts(max((sum(a.values()) for a in answers.values()), default=0), answers)
+        for i, (answers, _) in enumerate(drawn)
+    }
+    municipality = {f"u{i}": code for i, (_, code) in enumerate(drawn)}
+    figures = _round(units, municipality)
+    groups: dict[tuple[str, str], list[str]] = {("round", "r"): list(units)}
+    for u, code in municipality.items():
+        groups.setdefault(("municipality", code), []).append(u)
+    problems = [
+        *(p for group, members in groups.items() for p in _across_units(figures, group, members)),
+        *(p for level, level_figures in figures.items() for p in _within_level(level, level_figures)),
+    ]
+    assert problems == []
+
+
+def _across_units(
+    figures: dict[tuple[str, str], LevelFigures], group: tuple[str, str], members: list[str]
+) -> list[str]:
+    """A unit's cell from its roll-up's cell and the other units' cells."""
+    total = figures[group]
+    parts = [figures[("unit", u)] for u in members]
+    problems = []
+    if _only_one_hidden([total.responses, *(p.responses for p in parts)]):
+        problems.append(f"responses of a unit in {group}")
+    for q in ("bemotande", "respekt"):
+        if _only_one_hidden([total.questions[q].n, *(p.questions[q].n for p in parts)]):
+            problems.append(f"{q} n of a unit in {group}")
+        for a in "12349":
+            if _only_one_hidden([total.questions[q].answers.get(a), *(p.questions[q].answers.get(a) for p in parts)]):
+                problems.append(f"{q}={a} of a unit in {group}")
+    return problems
+
+
+def _within_level(level: tuple[str, str], figures: LevelFigures) -> list[str]:
+    """An answer from its question's n or share; a question's share from its area's index."""
+    problems = []
+    for q, question in figures.questions.items():
+        answers = question.answers
+        if _published(question.n) and _only_one_hidden([answers.get(a) for a in "12349"]):
+            problems.append(f"{q} answer at {level} from its n")
+        if question.share is not None:
+            if _only_one_hidden([answers.get(a) for a in "12"]):
+                problems.append(f"{q} positive answer at {level} from the share")
+            if _only_one_hidden([answers.get(a) for a in "1234"]):
+                problems.append(f"{q} substantive answer at {level} from the share's denominator")
+            if _published(question.n) and not _published(answers.get("9")):
+                problems.append(f"{q} Vet inte at {level} from n minus the share's denominator")
+    withheld = [figures.questions[q].share_suppressed is not None for q in ("bemotande", "respekt")]
+    if figures.areas["bemotande"].index is not None and sum(withheld) == 1:
+        problems.append(f"a question's share at {level} from the area index")
+    return problems
