@@ -149,6 +149,11 @@ def test_invalid_goal_changes_name_their_field(client: TestClient, participant_i
         json={"description": "D", "baseline": "B", "target": "T", "levels": {"3": "x"}, "set_on": TODAY.isoformat()},
     )
     assert [e["field"] for e in goal.json()["detail"]] == ["levels.3"]
+    unknown_area = client.post(
+        f"/v1/participants/{participant_id}/goals",
+        json={"area": "simning", "description": "D", "baseline": "B", "target": "T", "set_on": TODAY.isoformat()},
+    )
+    assert [e["field"] for e in unknown_area.json()["detail"]] == ["area"]
     goal_id = client.post(
         f"/v1/participants/{participant_id}/goals",
         json={"description": "D", "baseline": "B", "target": "T", "set_on": TODAY.isoformat()},

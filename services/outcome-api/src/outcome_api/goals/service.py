@@ -14,6 +14,7 @@ from outcome_api.goals import repository
 from outcome_api.goals.models import Goal, GoalChange
 from outcome_api.goals.rules import change_errors, level_errors
 from outcome_api.goals.schemas import GoalChangeRead, GoalCreate, GoalRead, GoalUpdate
+from outcome_api.instruments import repository as instrument_repository
 from outcome_api.models import outbox
 from outcome_api.participants import service as participants
 from outcome_api.participants.personnummer import free_text_errors
@@ -28,6 +29,8 @@ def set_goal(
     texts = {"description": data.description, "baseline": data.baseline, "target": data.target}
     texts.update({f"levels.{level}": text for level, text in data.levels.items()})
     errors.extend(free_text_errors(texts))
+    if data.area is not None and data.area not in _known_areas(session, participant.organisation_id):
+        errors.append({"field": "area", "message": "not an area of any instrument you use"})
     if data.set_on > (today or date.today()):
         errors.insert(0, {"field": "set_on", "message": "must not be in the future"})
     if errors:
@@ -82,6 +85,10 @@ def list_for_participant(session: Session, principal: Principal, participant_id:
     goals = repository.list_for_participant(session, participant_id)
     history = repository.history(session, [g.id for g in goals])
     return [to_read(g, history[g.id]) for g in goals]
+
+
+def _known_areas(session: Session, organisation_id: str) -> set[str]:
+    return {a.code for i in instrument_repository.list_latest(session, organisation_id) for a in i.areas}
 
 
 def to_read(goal: Goal, history: list[GoalChange]) -> GoalRead:
