@@ -145,6 +145,32 @@ def _participant(rng: random.Random, outcome: httpx.Client, unit: dict[str, str]
                 },
             )
         )
+    base = f"/v1/participants/{participant['id']}"
+    started = date.today() - timedelta(days=130)
+    intervention = {"unit": unit, "kind": "oppenvard", "started_on": started.isoformat()}
+    if rng.random() < 0.3:
+        ending = rng.choice(["planned", "planned", "unplanned", "moved"])
+        intervention |= {"ended_on": (date.today() - timedelta(days=5)).isoformat(), "ending": ending}
+    _ok(outcome.put(f"{base}/interventions/DEMO-{participant['id'][:8]}", json=intervention))
+    goal = _ok(
+        outcome.post(
+            f"{base}/goals",
+            json={
+                "area": "boende",
+                "description": "Eget boende",
+                "baseline": "Bor på boende med personal",
+                "target": "Egen lägenhet med stöd",
+                "set_on": (started + timedelta(days=10)).isoformat(),
+            },
+        )
+    ).json()
+    attainment = rng.choice([-2, -1, 0, 0, 1, 2])
+    rating = {
+        "attainment": attainment,
+        "status": "active",
+        "changed_on": (date.today() - timedelta(days=10)).isoformat(),
+    }
+    _ok(outcome.patch(f"{base}/goals/{goal['id']}", json=rating))
 
 
 def _ok(response: httpx.Response) -> httpx.Response:
