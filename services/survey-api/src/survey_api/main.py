@@ -10,6 +10,7 @@ from survey_api.access.router import router as access_router
 from survey_api.body_limit import BodySizeLimit
 from survey_api.config import SCHEMA, SERVICE_NAME, Settings
 from survey_api.questionnaires.router import router as questionnaires_router
+from survey_api.respondent.router import router as respondent_router
 from survey_api.responses.router import router as responses_router
 from survey_api.rounds.router import router as rounds_router
 from survey_api.units.router import router as units_router
@@ -26,6 +27,7 @@ DEFINITION = ServiceDefinition(
         access_router,
         access_public_router,
         responses_router,
+        respondent_router,
     ],
     outbox=tables.outbox,
 )
