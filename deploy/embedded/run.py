@@ -79,9 +79,24 @@ async def _main(host: str, base_port: int, state: Path, with_demo: bool) -> None
     if with_demo:
         ids = await asyncio.to_thread(demo.load, urls["survey-api"], urls["outcome-api"])
         report = f"{urls['reporting']}/v1/reports/surveys/{ids['round_id']}/units/{ids['unit_id']}"
+        await asyncio.to_thread(_publish_demo_round, urls["reporting"], ids["round_id"])
         await asyncio.to_thread(_wait_counted, report)
     _print_banner(urls, report)
     await asyncio.gather(*serving)
+
+
+def _publish_demo_round(reporting: str, round_id: str) -> None:
+    """Make the demo round's aggregated report public, so its URL opens without a token (still
+    suppressed). Reporting knows the round's organisation once the round event has arrived."""
+    headers = {"Authorization": f"Bearer {demo._token()}"}
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        answer = httpx.put(
+            f"{reporting}/v1/reports/surveys/{round_id}/publication", json={"public": True}, headers=headers
+        )
+        if answer.status_code == 200:
+            return
+        time.sleep(0.1)
 
 
 def _wait_counted(report: str) -> None:
@@ -94,7 +109,13 @@ def _wait_counted(report: str) -> None:
 def _print_banner(urls: dict[str, str], report: str) -> None:
     lines = ["", "Insikt is running (embedded: SQLite files, in-process bus). Ctrl-C stops it.", ""]
     lines += [f"  {name:<12} API docs  {url}/docs" for name, url in urls.items()]
-    lines += ["", f"  Survey report  {report}", f"  All reports    {urls['reporting']}/v1/reports/surveys", ""]
+    lines += [
+        "",
+        f"  Survey report  {report}  (public demo round: no token needed)",
+        f"  As CSV         {report}/csv?sep=;",
+        f"  All reports    {urls['reporting']}/v1/reports/surveys  (with a token: make token)",
+        "",
+    ]
     print("\n".join(lines), flush=True)
 
 
