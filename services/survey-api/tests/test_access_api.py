@@ -252,3 +252,13 @@ def test_a_used_code_cannot_be_tied_to_its_response(client: TestClient, bus: InP
         assert row["content_digest"] == plain
     limits = _rows(database_file, "rate_limit")
     assert all(r["key"].split(":")[1] != "testclient" for r in limits)
+
+
+def test_counters_of_windows_long_over_are_purged(client: TestClient, database_file: Path) -> None:
+    with sqlite3.connect(database_file) as db:
+        db.execute(
+            "INSERT INTO rate_limit (key, window_started_at, count) VALUES ('client:old', '2020-01-01 00:00:00', 3)"
+        )
+    assert client.post("/v1/responses", json=_answer("2345-6789-ABCD")).status_code == 404
+    keys = [r["key"] for r in _rows(database_file, "rate_limit")]
+    assert "client:old" not in keys and len(keys) == 1

@@ -4,6 +4,7 @@ import pytest
 
 from insikt_common.contracts.survey import AnswerValue
 from survey_api.questionnaires.schemas import QuestionnaireContent
+from survey_api.questionnaires.translation import choose_language
 from survey_api.responses.validation import answer_errors
 
 YES_NO = [{"code": "ja", "display": "Ja"}, {"code": "nej", "display": "Nej"}]
@@ -86,3 +87,22 @@ def test_unsound_enable_when_is_refused_when_the_questionnaire_is_written(
                 ],
             }
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "accept", "expected"),
+    [
+        (None, None, "sv"),
+        ("en", "sv", "en"),
+        (None, "en-GB,en;q=0.9", "en"),
+        (None, "fi, ar;q=0.8", "ar"),
+        (None, "de, fr;q=0.5", "sv"),
+        ("EN", None, "en"),
+        (None, "ar;q=0, en;q=0.1", "en"),
+        ("xx", "en", "en"),
+    ],
+)
+def test_the_language_is_the_parameter_then_accept_language_then_swedish(
+    lang: str | None, accept: str | None, expected: str
+) -> None:
+    assert choose_language(lang, accept, {"sv", "en", "ar"}) == expected

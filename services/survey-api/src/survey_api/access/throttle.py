@@ -7,7 +7,7 @@ transaction back), but the failure must still count.
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, select
+from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,7 +50,11 @@ class Throttle:
                     "window_started_at": case((expired, now), else_=table.c.window_started_at),
                 },
             ).returning(table.c.count)
-            return int(session.execute(statement).scalar_one())
+            count = int(session.execute(statement).scalar_one())
+            # Windows long over say nothing any more: they go, so the table stays small.
+            stale = now - max(self._window, timedelta(days=1))
+            session.execute(delete(table).where(table.c.window_started_at < stale))
+            return count
 
 
 def _key(key: str) -> str:
