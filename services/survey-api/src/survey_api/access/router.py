@@ -11,6 +11,7 @@ from survey_api.access.schemas import (
     CodesRequest,
     Credential,
     OpenLinkRead,
+    SheetRequest,
     SurveyForRespondent,
     UnitParticipation,
 )
@@ -38,7 +39,7 @@ def issue_codes(
     responses={201: {"content": {"application/pdf": {}}, "description": "A4 sheet, one slip per new code"}},
 )
 def issue_code_sheet(
-    *, round_id: str, unit_id: str, data: CodesRequest, session: SessionDep, principal: AdminDep, request: Request
+    *, round_id: str, unit_id: str, data: SheetRequest, session: SessionDep, principal: AdminDep, request: Request
 ) -> Response:
     """Generate codes and return them only as a printable PDF: one slip per code, with its QR code."""
     issued = service.issue_codes(session, principal.organisation_id, round_id, unit_id, data.count)

@@ -9,6 +9,11 @@ class CodesRequest(BaseModel):
     count: int = Field(ge=1, le=5000)
 
 
+class SheetRequest(BaseModel):
+    count: int = Field(ge=1, le=500)
+    """Up to 50 pages a sheet: a larger batch is several sheets."""
+
+
 class CodesIssuedRead(BaseModel):
     """The codes, shown this once: only their hashes are kept."""
 

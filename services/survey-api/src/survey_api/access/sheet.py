@@ -4,18 +4,19 @@ Each slip has the code in large type and a QR code that opens the respondent pag
 filled in. No I/O: bytes in memory, never a file on disk (the codes exist nowhere else).
 """
 
+import itertools
 from io import BytesIO
 from urllib.parse import urlencode
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 COLUMNS, ROWS = 2, 5
 QR_SIZE = 34 * mm
+QUIET_ZONE = 4
+"""Modules of white around the code, as the QR standard asks."""
 
 
 def code_url(respondent_url: str, code: str) -> str:
@@ -64,8 +65,23 @@ def _slip(  # noqa: PLR0917 - a slip is its place on the page and what is printe
     canvas.setFont("Helvetica", 7)
     canvas.drawString(text_x, y + pad + 2 * mm, "Anonymt: koden kan inte kopplas till dina svar.")
 
-    widget = QrCodeWidget(code_url(respondent_url, code), barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x + w - QR_SIZE - pad / 2, y + (h - QR_SIZE) / 2)
+    _qr(canvas, code_url(respondent_url, code), x + w - QR_SIZE - pad / 2, y + (h - QR_SIZE) / 2)
+
+
+def _qr(canvas: Canvas, value: str, x: float, y: float) -> None:
+    """The QR code as one filled path of dark runs (drawing module by module is many times slower)."""
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(value)
+    qr.make()
+    count = qr.getModuleCount()
+    box = QR_SIZE / (count + 2 * QUIET_ZONE)
+    path = canvas.beginPath()
+    for r, row in enumerate(qr.modules):
+        c = 0
+        for dark, run in itertools.groupby(bool(m) for m in row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + (c + QUIET_ZONE) * box, y + QR_SIZE - (r + QUIET_ZONE + 1) * box, length * box, box)
+            c += length
+    canvas.setFillGray(0)
+    canvas.drawPath(path, stroke=0, fill=1)
