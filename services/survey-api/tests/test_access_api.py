@@ -262,3 +262,26 @@ def test_counters_of_windows_long_over_are_purged(client: TestClient, database_f
     assert client.post("/v1/responses", json=_answer("2345-6789-ABCD")).status_code == 404
     keys = [r["key"] for r in _rows(database_file, "rate_limit")]
     assert "client:old" not in keys and len(keys) == 1
+
+
+def test_a_round_not_yet_open_gets_410(client: TestClient) -> None:
+    questionnaire = client.post("/v1/questionnaires", json=QUESTIONNAIRE).json()
+    client.post(f"/v1/questionnaires/{questionnaire['id']}/publish")
+    client.put("/v1/units/U1", json={"name": "Enhet", "type": "hvb", "municipality_code": "0580"})
+    tomorrow = date.today() + timedelta(days=1)
+    survey_round = client.post(
+        "/v1/rounds",
+        json={
+            "title": "Sen",
+            "questionnaire_id": questionnaire["id"],
+            "unit_ids": ["U1"],
+            "opens_on": tomorrow.isoformat(),
+            "closes_on": (tomorrow + timedelta(days=7)).isoformat(),
+        },
+    ).json()
+    [code] = _codes(client, survey_round["id"], 1)
+    early = client.post("/v1/access", json={"code": code})
+    assert (early.status_code, early.json()["error"]) == (410, "Gone")
+    assert client.post("/v1/responses", json=_answer(code)).status_code == 410
+    [row] = client.get(f"/v1/rounds/{survey_round['id']}/participation").json()
+    assert row["codes_used"] == 0  # refused, so the code is still good on the first day

@@ -1,10 +1,6 @@
-"""The statuses survey intake adds to the shared error base."""
+"""The statuses survey intake adds to the shared error base (413 is answered by ``body_limit``)."""
 
 from insikt_common.errors import InsiktError
-
-
-class PayloadTooLarge(InsiktError):
-    status_code = 413
 
 
 class TooManyRequests(InsiktError):
