@@ -52,3 +52,10 @@ clean:
 .PHONY: token
 token:
 	@$(PY) -m insikt_common.auth $(ARGS)
+
+# Benchmarks (not tests; nothing fails on time): the quick profile, or the full one with FULL=1.
+# Prints each figure beside its target and writes bench/results/<timestamp>.json. BENCH_ARGS
+# passes more options, e.g. BENCH_ARGS=--py-spy to profile survey-api under load.
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench $(if $(FULL),--full) $(BENCH_ARGS)

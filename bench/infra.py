@@ -1,0 +1,222 @@
+"""PostgreSQL, Kafka and the three services for a benchmark run, each as its own process.
+
+PostgreSQL and Kafka come from ``INSIKT_BENCH_DATABASE_URL`` (a superuser URL) and
+``INSIKT_BENCH_KAFKA_BOOTSTRAP`` when set, otherwise from the launchers in ``deploy/local``.
+The services run as separate uvicorn processes configured only through environment variables,
+in one fresh database with a schema and a login role per service, as in production.
+"""
+
+import contextlib
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, make_url, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
+
+import kafka_broker  # noqa: E402
+import pg_cluster  # noqa: E402
+
+LOOPBACK = "127.0.0.1"
+SERVICES = {
+    "survey-api": ("survey_api", "SURVEY", "survey"),
+    "outcome-api": ("outcome_api", "OUTCOME", "outcome"),
+    "reporting": ("reporting", "REPORTING", "reporting"),
+}
+
+
+@dataclass
+class Servers:
+    """Where PostgreSQL and Kafka are, and what they are (for the results)."""
+
+    admin_url: str
+    kafka_bootstrap: str
+    described: dict[str, str] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def servers(run_dir: Path) -> Iterator[Servers]:
+    """PostgreSQL and Kafka from the environment, or started from deploy/local for the run."""
+    with contextlib.ExitStack() as stack:
+        described: dict[str, str] = {}
+        if url := os.environ.get("INSIKT_BENCH_DATABASE_URL"):
+            admin_url = url
+            described["postgresql"] = f"INSIKT_BENCH_DATABASE_URL ({make_url(url).host})"
+        else:
+            cluster = pg_cluster.PostgresCluster(run_dir / "postgres")
+            cluster.start()
+            stack.callback(cluster.stop)
+            admin_url = cluster.url
+            described["postgresql"] = f"local cluster from deploy/local ({pg_cluster.find_pg_bin()}, fsync=off)"
+        if bootstrap := os.environ.get("INSIKT_BENCH_KAFKA_BOOTSTRAP"):
+            described["kafka"] = f"INSIKT_BENCH_KAFKA_BOOTSTRAP ({bootstrap})"
+        else:
+            broker = kafka_broker.KafkaBroker(run_dir / "kafka")
+            broker.start()
+            stack.callback(broker.stop)
+            bootstrap = broker.bootstrap
+            described["kafka"] = f"local KRaft broker {kafka_broker.kafka_version()} from deploy/local"
+        with create_engine(admin_url).connect() as conn:
+            described["postgresql_version"] = str(conn.scalar(text("SHOW server_version")))
+        yield Servers(admin_url, bootstrap, described)
+
+
+@dataclass(frozen=True)
+class ServiceDatabase:
+    """One database for the run, a schema and a login role per service."""
+
+    admin_url: str
+    name: str
+
+    def url_for(self, service: str) -> str:
+        role = _role(service)
+        url = make_url(self.admin_url).set(database=self.name, username=role, password=role)
+        return url.render_as_string(hide_password=False)
+
+    @property
+    def admin_database_url(self) -> str:
+        return make_url(self.admin_url).set(database=self.name).render_as_string(hide_password=False)
+
+
+def _role(service: str) -> str:
+    return f"insikt_{SERVICES[service][2]}"
+
+
+def create_service_database(admin_url: str) -> ServiceDatabase:
+    """A fresh database whose service schemas are each owned by, and only usable by, their role."""
+    name = f"insikt_bench_{secrets.token_hex(4)}"
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        for service in SERVICES:
+            role = _role(service)
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is None:
+                conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'"))
+    engine.dispose()
+    database = ServiceDatabase(admin_url, name)
+    engine = create_engine(database.admin_database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
+        conn.execute(text(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC'))
+        for service, (_module, _prefix, schema) in SERVICES.items():
+            role = _role(service)
+            conn.execute(text(f'GRANT CONNECT ON DATABASE "{name}" TO {role}'))
+            conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION {role}"))
+    engine.dispose()
+    return database
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def service_env(service: str, database: ServiceDatabase, bootstrap: str, topic_prefix: str) -> dict[str, str]:
+    prefix = SERVICES[service][1]
+    return {
+        **os.environ,
+        f"{prefix}_ENVIRONMENT": "test",
+        f"{prefix}_DATABASE_URL": database.url_for(service),
+        f"{prefix}_BUS": "kafka",
+        f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        f"{prefix}_KAFKA_TOPIC_PREFIX": topic_prefix,
+    }
+
+
+@dataclass
+class RunningService:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    env: dict[str, str]
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextlib.contextmanager
+def running_services(
+    database: ServiceDatabase, bootstrap: str, topic_prefix: str, log_dir: Path
+) -> Iterator[dict[str, RunningService]]:
+    """Migrate each service with its prestart, start all three, wait until ready."""
+    started: dict[str, RunningService] = {}
+    try:
+        for service, (module, _prefix, _schema) in SERVICES.items():
+            env = service_env(service, database, bootstrap, topic_prefix)
+            subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
+            port = free_port()
+            log = log_dir / f"{service}.log"
+            command = [sys.executable, "-m", "uvicorn", f"{module}.main:create_app", "--factory"]
+            command += ["--host", LOOPBACK, "--port", str(port), "--no-access-log"]
+            with log.open("wb") as out:
+                process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+            started[service] = RunningService(service, f"http://{LOOPBACK}:{port}", process, log, env)
+        for running in started.values():
+            wait_ready(running)
+        yield started
+    finally:
+        for running in started.values():
+            running.process.terminate()
+        for running in started.values():
+            try:
+                running.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                running.process.kill()
+
+
+def wait_ready(service: RunningService, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            break
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{service.url}/readyz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{service.name} did not become ready; log:\n{service.log.read_text()[-3000:]}")
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory (VmRSS) of a process in MB, or None once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time a process has used so far, or None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def system_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine since boot, from /proc/stat."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+    return sum(fields) - idle, sum(fields)

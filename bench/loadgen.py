@@ -1,0 +1,262 @@
+"""The load generator, run in its own process: ``python -m bench.loadgen SPEC.json OUT.json``.
+
+One phase per run, on loopback only, with a bounded number of requests and a time limit:
+
+- ``closed``: ``concurrency`` respondents submit back to back (the throughput figure);
+- ``open``: submissions arrive on a fixed schedule (``rate`` per second) whether or not earlier
+  ones were answered, so a slow server shows as latency instead of as fewer requests. Latency is
+  measured from the scheduled moment, not from when the request could be sent.
+
+With ``freshness`` set, a poller reads reporting's survey summaries every ``poll_interval_s`` and
+records, for every 201, how long until reporting counted the response: the n-th 201 of a unit is
+counted once reporting's count for that unit has grown by n since the phase began.
+"""
+
+import asyncio
+import json
+import math
+import random
+import sys
+import time
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from bench.scenario import admin_headers, answers_for
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+FAILED = "failed"
+"""A percentile that falls on a request that failed or was never answered."""
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summary_ms(values_s: list[float], failed: int = 0) -> dict[str, float | str | None]:
+    """Percentiles in ms; ``failed`` requests (errors, timeouts, never sent) count as slower than any."""
+    ms = [v * 1000 for v in values_s] + [math.inf] * failed
+    return {f"p{q:g}": _round(percentile(ms, q)) for q in (50, 90, 95, 99)} | {"max": _round(max(ms, default=None))}
+
+
+def _round(value: float | None) -> float | str | None:
+    if value is None:
+        return None
+    return FAILED if math.isinf(value) else round(value, 2)
+
+
+class Freshness:
+    """Matches each 201 to the poll at which reporting's count for its unit covered it."""
+
+    def __init__(self, reporting_url: str, round_id: str, interval_s: float) -> None:
+        self._url = f"{reporting_url}/v1/reports/surveys"
+        self._round_id = round_id
+        self._interval_s = interval_s
+        self._baseline: dict[str, int] = {}
+        self._counted: dict[str, int] = defaultdict(int)
+        self._accepted: dict[str, list[float]] = defaultdict(list)
+        self._matched: dict[str, int] = defaultdict(int)
+        self.delays: list[float] = []
+        self.polls = 0
+        self.poll_errors = 0
+
+    async def counts(self, client: httpx.AsyncClient) -> dict[str, int]:
+        response = await client.get(self._url, headers=admin_headers(), timeout=10)
+        response.raise_for_status()
+        return {
+            row["unit_id"]: int(row["responses"]["value"] or 0)
+            for row in response.json()
+            if row["round_id"] == self._round_id
+        }
+
+    async def start(self, client: httpx.AsyncClient) -> None:
+        self._baseline = await self.counts(client)
+
+    def accepted(self, unit_id: str, at: float) -> None:
+        self._accepted[unit_id].append(at)
+        already = self._counted[unit_id]
+        if already >= len(self._accepted[unit_id]):  # counted before the 201 reached us
+            self._matched[unit_id] = len(self._accepted[unit_id])
+            self.delays.append(0.0)
+
+    @property
+    def pending(self) -> int:
+        return sum(len(times) - self._matched[u] for u, times in self._accepted.items())
+
+    async def poll_once(self, client: httpx.AsyncClient) -> None:
+        try:
+            counts = await self.counts(client)
+        except (httpx.HTTPError, ValueError, KeyError):
+            self.poll_errors += 1
+            return
+        now = time.monotonic()
+        self.polls += 1
+        for unit_id, count in counts.items():
+            grown = count - self._baseline.get(unit_id, 0)
+            self._counted[unit_id] = grown
+            times = self._accepted.get(unit_id, [])
+            upto = min(grown, len(times))
+            for j in range(self._matched[unit_id], upto):
+                self.delays.append(now - times[j])
+            self._matched[unit_id] = max(self._matched[unit_id], upto)
+
+    async def run(self, client: httpx.AsyncClient, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            await self.poll_once(client)
+            await asyncio.sleep(max(0.0, self._interval_s - (time.monotonic() - started)))
+
+
+class Phase:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.url = f"{spec['survey_url']}/v1/responses"
+        self.codes: list[tuple[str, str]] = [tuple(c) for c in spec["codes"]]  # type: ignore[misc]
+        self.rng = random.Random(spec.get("seed", 7))
+        self.statuses: Counter[str] = Counter()
+        self.latencies: list[float] = []
+        """Seconds from the scheduled (open) or actual (closed) start to the answer, for 201s."""
+        self.service_times: list[float] = []
+        self.errors: list[str] = []
+        self.freshness: Freshness | None = None
+
+    async def submit(self, client: httpx.AsyncClient, unit_id: str, code: str, scheduled: float) -> None:
+        body = {
+            "submission_id": str(uuid.uuid4()),
+            "code": code,
+            "answers": answers_for(self.spec["items"], self.rng),
+        }
+        sent = time.monotonic()
+        try:
+            response = await client.post(self.url, json=body)
+        except httpx.HTTPError as exc:
+            self.statuses[type(exc).__name__] += 1
+            return
+        done = time.monotonic()
+        self.statuses[str(response.status_code)] += 1
+        if response.status_code == 201:
+            self.latencies.append(done - scheduled)
+            self.service_times.append(done - sent)
+            if self.freshness is not None:
+                self.freshness.accepted(unit_id, done)
+        elif len(self.errors) < 5:
+            self.errors.append(f"{response.status_code}: {response.text[:300]}")
+
+    async def closed(self, client: httpx.AsyncClient) -> float:
+        duration = float(self.spec["duration_s"])
+        codes = iter(self.codes)
+        started = time.monotonic()
+
+        async def respondent() -> None:
+            while time.monotonic() - started < duration:
+                try:
+                    unit_id, code = next(codes)
+                except StopIteration:
+                    return
+                await self.submit(client, unit_id, code, time.monotonic())
+
+        await asyncio.gather(*(respondent() for _ in range(int(self.spec["concurrency"]))))
+        return time.monotonic() - started
+
+    async def open(self, client: httpx.AsyncClient) -> float:
+        rate = float(self.spec["rate"])
+        count = min(len(self.codes), int(rate * float(self.spec["duration_s"])))
+        max_in_flight = int(self.spec.get("max_in_flight", 512))
+        tasks: set[asyncio.Task[None]] = set()
+        started = time.monotonic()
+        for i in range(count):
+            scheduled = started + i / rate
+            if (wait := scheduled - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
+            if len(tasks) >= max_in_flight:
+                self.statuses["not sent (too many in flight)"] += 1
+                continue
+            unit_id, code = self.codes[i]
+            task = asyncio.create_task(self.submit(client, unit_id, code, scheduled))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        deadline = time.monotonic() + float(self.spec.get("drain_s", 30))
+        while tasks and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        for task in tasks:
+            task.cancel()
+        return time.monotonic() - started
+
+    async def run(self) -> dict[str, Any]:
+        limits = httpx.Limits(max_connections=int(self.spec.get("max_in_flight", 512)), max_keepalive_connections=512)
+        timeout = httpx.Timeout(float(self.spec.get("request_timeout_s", 30)))
+        async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
+            stop = asyncio.Event()
+            poller = None
+            if self.spec.get("freshness"):
+                self.freshness = Freshness(
+                    self.spec["reporting_url"], self.spec["round_id"], float(self.spec.get("poll_interval_s", 0.05))
+                )
+                await self.freshness.start(client)
+                poller = asyncio.create_task(self.freshness.run(client, stop))
+            elapsed = await (self.closed(client) if self.spec["mode"] == "closed" else self.open(client))
+            if poller is not None and self.freshness is not None:
+                deadline = time.monotonic() + float(self.spec.get("freshness_wait_s", 30))
+                while self.freshness.pending and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                stop.set()
+                await poller
+        return self.result(elapsed)
+
+    def result(self, elapsed: float) -> dict[str, Any]:
+        accepted = self.statuses.get("201", 0)
+        out: dict[str, Any] = {
+            "mode": self.spec["mode"],
+            "elapsed_s": round(elapsed, 3),
+            "requests": sum(self.statuses.values()),
+            "statuses": dict(self.statuses),
+            "accepted": accepted,
+            "accepted_per_s": round(accepted / elapsed, 1) if elapsed else None,
+            "latency_ms": summary_ms(self.latencies, sum(self.statuses.values()) - accepted),
+            "service_time_ms": summary_ms(self.service_times),
+            "errors": self.errors,
+        }
+        if self.spec["mode"] == "open":
+            out["target_rate"] = self.spec["rate"]
+        else:
+            out["concurrency"] = self.spec["concurrency"]
+        if self.freshness is not None:
+            out["freshness_ms"] = summary_ms(self.freshness.delays, self.freshness.pending)
+            out["freshness_matched"] = len(self.freshness.delays)
+            out["freshness_not_counted"] = self.freshness.pending
+            out["freshness_polls"] = self.freshness.polls
+            out["freshness_poll_errors"] = self.freshness.poll_errors
+        return out
+
+
+def _check_loopback(*urls: str) -> None:
+    for url in urls:
+        host = urlsplit(url).hostname
+        if host not in LOOPBACK_HOSTS:
+            raise SystemExit(f"the load generator only talks to loopback addresses, not {host}")
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(Path(argv[0]).read_text())
+    _check_loopback(spec["survey_url"], spec.get("reporting_url", "http://127.0.0.1"))
+    try:
+        import uvloop
+
+        result = uvloop.run(Phase(spec).run())
+    except ImportError:
+        result = asyncio.run(Phase(spec).run())
+    Path(argv[1]).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,273 @@
+"""Report latency and rebuild throughput on a round seeded straight into Kafka.
+
+The round (a 30-question questionnaire, ``report_units`` units in several municipalities,
+``report_responses`` responses) is published as the events survey-api would publish, built from
+the shared contract models, so seeding a million responses takes minutes rather than hours of
+HTTP. Reporting's own consumer applies them (the live apply rate is recorded too); then:
+
+- report latency: ``cold`` is the first request for each of a few unit reports (nothing in
+  reporting has asked for them yet; PostgreSQL's buffers are warm from the writes), ``warm``
+  the p50/p95 over repeated requests for unit reports, each with its municipality and riket
+  comparisons, and for municipality roll-ups;
+- rebuild: ``reporting-rebuild`` (``python -m reporting.admin.command``) as its own process;
+  events/s = events read / (wall time - the quiet period it waits for at the end).
+"""
+
+import random
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from kafka import KafkaProducer
+from pydantic import BaseModel
+
+from bench import infra, profiling
+from bench.loadgen import percentile
+from bench.profiles import Profile
+from bench.scenario import MUNICIPALITIES, ORGANISATION, admin_headers
+from insikt_common.contracts.catalogue import (
+    CODES_ISSUED,
+    QUESTIONNAIRE_PUBLISHED,
+    RESPONSE_SUBMITTED,
+    ROUND_OPENED,
+    UNIT_UPSERTED,
+    EventSpec,
+    key_of,
+)
+from insikt_common.contracts.envelope import new_event
+from insikt_common.contracts.survey import (
+    AnswerValue,
+    CodesIssued,
+    OptionDefinition,
+    QuestionDefinition,
+    QuestionnairePublished,
+    ResponseSubmitted,
+    RoundOpened,
+    UnitUpserted,
+)
+from insikt_common.contracts.units import UnitRef
+
+Log = Callable[[str], None]
+AREAS = ("information", "delaktighet", "bemotande", "trygghet", "tillganglighet", "forandring")
+SCALE = (
+    ("1", "Mycket nöjd", True, False),
+    ("2", "Ganska nöjd", True, False),
+    ("3", "Ganska missnöjd", False, False),
+    ("4", "Mycket missnöjd", False, False),
+    ("9", "Vet inte", False, True),
+)
+WEIGHTS = (35, 35, 15, 7, 8)
+QUIET_S = 3.0
+
+
+class Seeder:
+    def __init__(self, bootstrap: str, prefix: str) -> None:
+        self._prefix = prefix
+        self._producer = KafkaProducer(
+            bootstrap_servers=bootstrap.split(","),
+            acks="all",
+            linger_ms=20,
+            batch_size=512 * 1024,
+            max_request_size=8 * 1024 * 1024,
+            client_id="bench-seeder",
+        )
+        self.sent = 0
+
+    def send(self, spec: EventSpec, subject: str, payload: BaseModel) -> None:
+        event = new_event(spec.type, f"/{spec.producer}", subject, payload)
+        self._producer.send(f"{self._prefix}{spec.topic}", value=event.to_bytes(), key=key_of(spec, payload).encode())
+        self.sent += 1
+
+    def flush(self) -> None:
+        self._producer.flush(timeout=300)
+
+    def close(self) -> None:
+        self._producer.close(timeout=30)
+
+
+def seed_round(seeder: Seeder, profile: Profile, log: Log) -> tuple[str, list[UnitRef]]:
+    """Publish the round's events; returns its id and units."""
+    questionnaire_id, round_id = str(uuid.uuid4()), str(uuid.uuid4())
+    items = [
+        QuestionDefinition(
+            link_id=f"q{i:02d}",
+            kind="choice",
+            text_sv=f"Fråga {i}",
+            area=AREAS[i % len(AREAS)],
+            options=[
+                OptionDefinition(code=c, order=o, label_sv=label, positive=pos, non_substantive=ns)
+                for o, (c, label, pos, ns) in enumerate(SCALE)
+            ],
+        )
+        for i in range(profile.report_questions)
+    ]
+    seeder.send(
+        QUESTIONNAIRE_PUBLISHED,
+        f"questionnaire/{questionnaire_id}",
+        QuestionnairePublished(questionnaire_id=questionnaire_id, version=1, title_sv="Bench", items=items),
+    )
+    units = [
+        UnitRef(
+            id=f"{MUNICIPALITIES[i % len(MUNICIPALITIES)]}-RPT{i:04d}",
+            name=f"Rapportenhet {i}",
+            type="hvb",
+            municipality_code=MUNICIPALITIES[i % len(MUNICIPALITIES)],
+            organisation_id=ORGANISATION,
+        )
+        for i in range(profile.report_units)
+    ]
+    for unit in units:
+        seeder.send(UNIT_UPSERTED, f"unit/{unit.id}", UnitUpserted(unit=unit))
+    today = date.today()
+    seeder.send(
+        ROUND_OPENED,
+        f"round/{round_id}",
+        RoundOpened(
+            round_id=round_id,
+            organisation_id=ORGANISATION,
+            questionnaire_id=questionnaire_id,
+            questionnaire_version=1,
+            title="Bench report round",
+            opens_on=today - timedelta(days=30),
+            closes_on=today + timedelta(days=30),
+            unit_ids=[u.id for u in units],
+            access_mode="codes",
+            min_cell_count=5,
+        ),
+    )
+    per_unit = -(-profile.report_responses // len(units))
+    for unit in units:
+        seeder.send(
+            CODES_ISSUED,
+            f"round/{round_id}",
+            CodesIssued(round_id=round_id, unit_id=unit.id, count=per_unit * 2, issued_on=today),
+        )
+    seeder.flush()
+    time.sleep(2)  # the round and its units first, as survey-api's order would have them
+    rng = random.Random(11)
+    codes = [c for c, *_ in SCALE]
+    started = time.monotonic()
+    for n in range(profile.report_responses):
+        unit = units[n % len(units)]
+        answers = [AnswerValue(link_id=q.link_id, code=rng.choices(codes, WEIGHTS)[0]) for q in items]
+        payload = ResponseSubmitted(
+            response_id=str(uuid.uuid4()),
+            round_id=round_id,
+            questionnaire_id=questionnaire_id,
+            questionnaire_version=1,
+            unit=unit,
+            submitted_on=today,
+            answers=answers,
+        )
+        seeder.send(RESPONSE_SUBMITTED, f"round/{round_id}", payload)
+        if n and n % 100_000 == 0:
+            log(f"  {n} responses published ({n / (time.monotonic() - started):.0f}/s)")
+    seeder.flush()
+    return round_id, units
+
+
+def _total(reporting_url: str, round_id: str) -> int:
+    rows = httpx.get(f"{reporting_url}/v1/reports/surveys", headers=admin_headers(), timeout=60).json()
+    return sum(int(r["responses"]["value"] or 0) for r in rows if r["round_id"] == round_id)
+
+
+def _timed_get(client: httpx.Client, path: str) -> float:
+    started = time.perf_counter()
+    response = client.get(path)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:500]}")
+    return elapsed
+
+
+def measure(
+    profile: Profile,
+    *,
+    servers: infra.Servers,
+    running: dict[str, infra.RunningService],
+    prefix: str,
+    out: dict[str, Any],
+    figures: dict[str, Any],
+    log: Log,
+    work_dir: Path,
+    py_spy: bool = False,
+) -> None:
+    reporting = running["reporting"]
+    log(
+        f"seeding a round straight into Kafka: {profile.report_units} units, {profile.report_questions} questions, "
+        f"{profile.report_responses} responses"
+    )
+    seeder = Seeder(servers.kafka_bootstrap, prefix)
+    started = time.monotonic()
+    try:
+        round_id, units = seed_round(seeder, profile, log)
+    finally:
+        seeder.close()
+    published_s = time.monotonic() - started
+    log(f"published {seeder.sent} events in {published_s:.1f} s; waiting for reporting to apply them")
+    deadline = time.monotonic() + max(600, profile.report_responses / 200)
+    while (total := _total(reporting.url, round_id)) < profile.report_responses:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"reporting applied {total} of {profile.report_responses} responses in time")
+        time.sleep(1)
+    applied_s = time.monotonic() - started
+    out["report_seed"] = {
+        "events": seeder.sent,
+        "published_s": round(published_s, 1),
+        "applied_by_live_consumer_s": round(applied_s, 1),
+    }
+    figures["live_apply_events_per_s"] = round(seeder.sent / applied_s, 1)
+
+    rng = random.Random(5)
+    with httpx.Client(base_url=reporting.url, headers=admin_headers(), timeout=60) as client:
+        cold_units = rng.sample(units, min(5, len(units)))
+        cold = [_timed_get(client, f"/v1/reports/surveys/{round_id}/units/{u.id}") for u in cold_units]
+        recorder = profiling.record(reporting.pid, 3600, work_dir / "reporting.py-spy.txt") if py_spy else None
+        unit_times = [
+            _timed_get(client, f"/v1/reports/surveys/{round_id}/units/{rng.choice(units).id}")
+            for _ in range(profile.report_requests)
+        ]
+        municipality_times = [
+            _timed_get(client, f"/v1/reports/surveys/{round_id}/municipalities/{rng.choice(MUNICIPALITIES)}")
+            for _ in range(max(10, profile.report_requests // 5))
+        ]
+        if recorder is not None:
+            profiling.stop(recorder)
+            out["reporting_profile"] = profiling.summarise(work_dir / "reporting.py-spy.txt")
+    out["report_latency_ms"] = {
+        "cold_first_requests": [round(c * 1000, 1) for c in cold],
+        "unit_p50": round(1000 * (percentile(unit_times, 50) or 0), 1),
+        "unit_p95": round(1000 * (percentile(unit_times, 95) or 0), 1),
+        "municipality_p50": round(1000 * (percentile(municipality_times, 50) or 0), 1),
+        "municipality_p95": round(1000 * (percentile(municipality_times, 95) or 0), 1),
+    }
+    figures["report_cold_ms"] = round(1000 * max(cold), 1)
+    figures["report_warm_p95_ms"] = max(
+        out["report_latency_ms"]["unit_p95"], out["report_latency_ms"]["municipality_p95"]
+    )
+    log(f"report latency: cold {figures['report_cold_ms']} ms, warm p95 {figures['report_warm_p95_ms']} ms")
+
+    log("rebuilding reporting's read models from the topics (reporting-rebuild)")
+    command = [sys.executable, "-m", "reporting.admin.command", "--quiet-seconds", str(QUIET_S)]
+    started = time.monotonic()
+    result = subprocess.run(
+        command,
+        env=reporting.env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=max(1800, profile.report_responses / 100),
+    )
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"reporting-rebuild failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    events = int(result.stdout.split("rebuilt from ", 1)[1].split()[0])
+    out["rebuild"] = {"events": events, "wall_s": round(elapsed, 1), "quiet_s": QUIET_S}
+    figures["rebuild_events_per_s"] = round(events / max(0.001, elapsed - QUIET_S), 1)
+    log(f"rebuild: {events} events in {elapsed:.1f} s = {figures['rebuild_events_per_s']} events/s")
