@@ -89,6 +89,22 @@ def test_a_rating_shows_mean_and_spread_and_withholds_its_whole_distribution_whe
     assert all(cell.value is None for cell in rating.answers.values())
 
 
+def test_riket_is_withheld_where_an_organisation_could_subtract_its_own_units() -> None:
+    units = {
+        "a1": UnitCounts(20, {"bemotande": {"1": 10, "2": 10}}),
+        "a2": UnitCounts(12, {"bemotande": {"1": 12}}),
+        "b1": UnitCounts(3, {"bemotande": {"1": 3}}),
+    }
+    groups = {("riket", "hvb"): ["a1", "a2", "b1"], ("outside", "a"): ["b1"], ("outside", "b"): ["a1", "a2"]}
+    splits = [(("riket", "hvb"), ("outside", "a")), (("riket", "hvb"), ("outside", "b"))]
+    riket = tabulate([SATISFACTION], units, groups, K, splits=splits)[("riket", "hvb")]
+    # Organisation a knows its 32 responses: 35 would give b1's 3 away.
+    assert riket.responses == Cell(None, COMPLEMENTARY)
+    assert riket.questions["bemotande"].answers["2"] == Cell(10)  # b1 gave no "2": nothing to protect
+    without_split = tabulate([SATISFACTION], units, groups, K)[("riket", "hvb")]
+    assert without_split.responses == Cell(35)
+
+
 answers = st.fixed_dictionaries(
     {
         link: st.dictionaries(st.sampled_from(["1", "2", "3", "4", "9"]), st.integers(0, 25))

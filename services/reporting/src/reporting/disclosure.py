@@ -72,15 +72,16 @@ def protect(
     it could be read off the others, so the smallest visible part is hidden as well (the total
     only when every part is already hidden). Repeated until stable; it always ends, since cells
     are only ever added to the hidden set. ``also_primary`` names cells that must be withheld for
-    reasons of their own (a rating whose distribution has a small count, say); ``exempt`` names
+    reasons of their own (a rating whose distribution has a small count, say; marked complementary
+    unless small themselves); ``exempt`` names
     counts that are never withheld for being small themselves (the numerator of a share whose
     denominator reaches k), though they may still be hidden to protect another cell; ``follows``
     maps such a numerator to its denominator: it is hidden whenever the denominator is.
     """
     equations = list(equations)
     never_small = set(exempt)
-    primary = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
-    primary |= set(also_primary)
+    small = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
+    primary = small | set(also_primary)
     hidden = set(primary)
     leaders = dict(follows or {})
     changed = True
@@ -103,6 +104,6 @@ def protect(
                 hidden.add(visible[0] if visible else equation.total)
             changed = True
     return {
-        key: (Cell(None, BELOW_K if key in primary else COMPLEMENTARY) if key in hidden else Cell(count))
+        key: (Cell(None, BELOW_K if key in small else COMPLEMENTARY) if key in hidden else Cell(count))
         for key, count in counts.items()
     }

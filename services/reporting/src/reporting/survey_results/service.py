@@ -277,7 +277,12 @@ def _riket(session: Session, tables: RoundTables, unit_type: str) -> LevelFigure
     if len(round_ids) == 1:
         counts = {f"{round_ids[0]}/{u}": c for u, c in counts.items()}
     level: Level = ("riket", unit_type)
-    figures = tabulate(tables.questions, counts, {level: sorted(counts)}, tables.k)
+    groups: dict[Level, list[str]] = {level: sorted(counts)}
+    owners = {key: units[key.split("/", 1)[1]].organisation_id or "" for key in counts}
+    for organisation in sorted(set(owners.values())):
+        groups[("outside", organisation)] = sorted(key for key, owner in owners.items() if owner != organisation)
+    splits = [(level, rest) for rest in groups if rest[0] == "outside"]
+    figures = tabulate(tables.questions, counts, groups, tables.k, splits=splits)
     return figures[level]
 
 

@@ -108,11 +108,14 @@ def tabulate(
     k: int,
     *,
     partitions: Sequence[tuple[Level, Sequence[Level]]] = (),
+    splits: Sequence[tuple[Level, Level]] = (),
 ) -> dict[Level, LevelFigures]:
     """Figures for every unit and every group of units, with small and derivable counts withheld.
 
     ``groups`` maps a roll-up level to its units; ``partitions`` says which group levels add up to
-    which (the round is the sum of its municipalities, and of its unit types).
+    which (the round is the sum of its municipalities, and of its unit types). ``splits`` pairs a
+    level with the part of it someone does not know (riket and everything outside one organisation,
+    which knows its own units): a cell of the level is withheld whenever the same cell of that part is.
     """
     known = {q.link_id for q in questions}
     seen_answers: dict[str, set[str]] = {}
@@ -149,7 +152,8 @@ def tabulate(
         equations,
         k,
         (exempt, follows),
-        [(level, q.link_id, answer_keys[q.link_id]) for level in raw for q in all_questions if q.numeric],
+        numeric=[(level, q.link_id, answer_keys[q.link_id]) for level in raw for q in all_questions if q.numeric],
+        splits=[((total, *measure), (rest, *measure)) for total, rest in splits for measure in measures],
     )
 
     return {
@@ -163,10 +167,13 @@ def _protect_all(
     equations: Sequence[Equation[Key]],
     k: int,
     numerators: tuple[set[Key], dict[Key, Key]],
+    *,
     numeric: Sequence[tuple[Level, str, list[str]]],
+    splits: Sequence[tuple[Key, Key]],
 ) -> dict[Key, Cell]:
     """A numeric scale's distribution is withheld as a whole once any of its counts is: with its
-    mean and spread published, two or three withheld counts could otherwise be solved for."""
+    mean and spread published, two or three withheld counts could otherwise be solved for. A cell
+    split off from a total (see ``tabulate``) takes the total with it when withheld."""
     extra: set[Key] = set()
     while True:
         cells = protect(counts, equations, k, also_primary=extra, exempt=numerators[0], follows=numerators[1])
@@ -175,6 +182,7 @@ def _protect_all(
             answer_cells = [(level, link_id, "a", a) for a in answers]
             if any(cells[c].value is None for c in answer_cells):
                 grown.update(c for c in answer_cells if counts[c] > 0)
+        grown.update(total for total, rest in splits if cells[rest].value is None)
         if grown == extra:
             return cells
         extra = grown
