@@ -246,6 +246,12 @@ def test_survey_reports_have_the_hand_worked_numbers_and_survive_a_rebuild_and_d
         units["C"].id: {"value": None, "suppressed": "complementary"},
     }
 
+    with make_sessions(engine)() as session:
+        listed = {
+            row.unit_id: row.responses.value for row in surveys.summaries(session, 5, ADMIN) if row.round_id == round_id
+        }
+    assert listed == {a: 25, units["B"].id: None, units["C"].id: None, d: 10}  # as withheld as in the roll-up
+
     before = _snapshot(engine, round_id, units)
     rebuilt = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=3)
     assert rebuilt.events_read >= len(events)

@@ -13,7 +13,7 @@ from reporting import access
 from reporting.benchmarks import repository as benchmarks
 from reporting.benchmarks.kolada import RIKET
 from reporting.directory.models import UnitEntry
-from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell
+from reporting.disclosure import COMPLEMENTARY, Cell
 from reporting.projection import table_of, upsert
 from reporting.statistics import Share, difference_in_points, summarise, wilson_interval
 from reporting.survey_results import repository
@@ -149,26 +149,26 @@ def roll_up_report(
 
 
 def summaries(session: Session, default_k: int, principal: Principal | None) -> list[RoundUnitSummary]:
-    """Every round and unit the caller may see, with its responses (suppressed below k)."""
-    public = repository.public_round_ids(session)
+    """Every round and unit the caller may see, with its responses, suppressed exactly as in the
+    round's reports (a count withheld there to protect a sibling is withheld here too)."""
     result = []
-    rounds = repository.round_entries(session, {t.round_id for t, _ in repository.totals_with_units(session)})
-    for total, unit in repository.totals_with_units(session):
-        entry = rounds.get(total.round_id)
-        organisation = entry.organisation_id if entry is not None else unit.organisation_id
-        try:
-            access.check_unit(principal, organisation, unit.id, total.round_id in public)
-        except NotFound:
+    for round_id in sorted({total.round_id for total, _ in repository.totals_with_units(session)}):
+        tables = _round_tables(session, round_id, default_k)
+        if tables is None:
             continue
-        k = entry.min_cell_count if entry is not None else default_k
-        result.append(
-            RoundUnitSummary(
-                round_id=total.round_id,
-                unit_id=unit.id,
-                unit_name=unit.name,
-                responses=_count(Cell(total.responses) if total.responses >= k else Cell(None, BELOW_K)),
+        for unit in sorted(tables.units.values(), key=lambda u: u.name):
+            try:
+                access.check_unit(principal, tables.organisation_id, unit.id, tables.public)
+            except NotFound:
+                continue
+            result.append(
+                RoundUnitSummary(
+                    round_id=round_id,
+                    unit_id=unit.id,
+                    unit_name=unit.name,
+                    responses=_count(tables.figures[("unit", unit.id)].responses),
+                )
             )
-        )
     return result
 
 
