@@ -6,6 +6,7 @@ import io
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from tests.integration.events import SCALE, event, questionnaire_published, resp
 SECRET = "test-auth-secret-0123456789abcdef0123456789"
 ORG = "org-a"
 ROUND = str(uuid.uuid4())
+PREVIOUS = str(uuid.uuid4())
 UNIT = UnitRef(id="0580-A", name="Enhet Å", type="ifo_vuxen", municipality_code="0580", organisation_id=ORG)
 OTHER = UnitRef(id="0580-B", name="Enhet B", type="ifo_vuxen", municipality_code="0580", organisation_id=ORG)
 
@@ -68,6 +70,9 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     events += [response(ROUND, UNIT, {"bemotande": "3", "kommentar": "text:Trevligt bemötande"}, "q-api")] * 1
     events += [response(ROUND, UNIT, {"bemotande": "3"}, "q-api") for _ in range(4)]
     events += [response(ROUND, OTHER, {"bemotande": "2"}, "q-api") for _ in range(7)]
+    # The year before: five answers, all positive.
+    events += [round_opened(PREVIOUS, "q-api", [UNIT.id], organisation_id=ORG, opens_on=date(2025, 3, 1))]
+    events += [response(PREVIOUS, UNIT, {"bemotande": "2"}, "q-api") for _ in range(5)]
     with TestClient(app) as client:
         _publish(bus, events)
         deadline = time.monotonic() + 10
@@ -95,7 +100,7 @@ def test_each_role_sees_what_it_may_and_nothing_else_exists_for_it(client: TestC
     assert client.get(roll_up, headers=bearer(["analyst"])).status_code == 200
     assert client.get(f"/v1/reports/outcomes/units/{UNIT.id}").status_code == 401
     listed = client.get("/v1/reports/surveys", headers=bearer(["manager"], units=[UNIT.id])).json()
-    assert [row["unit_id"] for row in listed] == [UNIT.id]
+    assert {row["unit_id"] for row in listed} == {UNIT.id} and len(listed) == 2
     assert client.get("/v1/reports/surveys").json() == []
 
 
@@ -181,11 +186,21 @@ def test_kolada_benchmarks_are_shown_beside_the_internal_ones(client: TestClient
     assert "unit_type" in comparisons and "riket" in comparisons
 
 
+def test_change_since_the_previous_round_of_the_same_questionnaire(client: TestClient) -> None:
+    comparisons = {c["level"]: c for c in _unit_report(client, ADMIN)["questions"][0]["comparisons"]}
+    previous = comparisons["previous_round"]
+    assert previous["key"] == PREVIOUS and previous["label"] == "Omgång 2025"
+    # 54.5 % now against 5 of 5 = 100 % (Wilson 56.6–100) then: −45.5 points, the intervals overlap.
+    assert previous["share_positive"]["percent"] == 100.0
+    assert previous["difference"] == {"points": -45.5, "intervals_disjoint": False}
+    assert "riket" in comparisons and comparisons["riket"]["n"]["value"] == 18  # this year's rounds only
+
+
 def test_the_rebuild_endpoint_gives_the_same_reports(client: TestClient) -> None:
     before = _unit_report(client, ADMIN)
     assert client.post("/v1/admin/rebuild", headers=bearer(["analyst"])).status_code == 403
     rebuilt = client.post("/v1/admin/rebuild", headers=ADMIN)
-    assert rebuilt.status_code == 200 and rebuilt.json()["events_read"] >= 21
+    assert rebuilt.status_code == 200 and rebuilt.json()["events_read"] >= 27
     assert _unit_report(client, ADMIN) == before
 
 
