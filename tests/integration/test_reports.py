@@ -455,6 +455,31 @@ def test_outcome_report_counts_change_goals_and_endings_and_forgets_the_erased(
     rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=3)
     assert _read(engine, report) == before
 
+    # Two more participants, in another programme: the unit's 12 minus the hvb programme's 10 would
+    # give the other programme's 2 away, so the programme report withholds its participant count.
+    others = []
+    for i in (20, 21):
+        pid = f"{unit.id}-p{i}"
+        registered = ParticipantRegistered(
+            participant_id=pid, organisation_id=ORG, unit=unit, birth_year=1990, gender="male"
+        )
+        started = InterventionStarted(
+            intervention_id=f"{pid}-x",
+            participant_id=pid,
+            organisation_id=ORG,
+            unit_id=unit.id,
+            kind="öppenvård",
+            referring_municipality_code=None,
+            started_on=date(2026, 2, 1),
+        )
+        others += [_e(PARTICIPANT_REGISTERED, registered), _e(INTERVENTION_STARTED, started)]
+    _publish(bus, others)
+    _consume_until(consumer, lambda: (_read(engine, report) or {}).get("participants", {}).get("value") == 12)
+    programme = _read(engine, lambda s: outcomes.unit_report(s, unit.id, 5, ADMIN, programme="hvb-placering"))
+    assert programme is not None
+    assert programme["participants"] == {"value": None, "suppressed": "complementary"}
+    assert programme["changes"][0]["participants"] == {"value": 10, "suppressed": None}  # the other two have none
+
 
 def _participant_column(model: type) -> Any:
     return model.id if model is tables.ParticipantEntry else model.participant_id

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from insikt_common.auth import Principal
 from reporting import access
 from reporting.directory import repository as directory
-from reporting.disclosure import Cell, Equation, protect, suppress_total
+from reporting.directory.models import UnitEntry
+from reporting.disclosure import COMPLEMENTARY, Cell, Equation, protect, suppress_total
 from reporting.outcomes import repository
 from reporting.outcomes.change import Scored, changes, days_in_intervention, verdict, within_period
 from reporting.outcomes.schemas import AreaChange, AreaResult, Endings, GoalAttainment, OutcomeUnitReport
@@ -32,11 +33,30 @@ def unit_report(
 ) -> OutcomeUnitReport:
     """Participants, change from baseline per instrument area, goal attainment and endings for one unit.
 
-    ``programme`` limits the report to participants with an intervention of that kind at the unit.
+    ``programme`` limits the report to participants with an intervention of that kind at the unit;
+    a section of it is withheld where the unit's whole report minus it would be a count below k.
     """
     unit = directory.get_or_raise(session, unit_id)
     organisation = unit.organisation_id or repository.organisation_of_unit(session, unit_id)
     access.check_unit(principal, organisation, unit_id, public=False)
+    options = {"period_from": period_from, "period_to": period_to, "threshold_steps": threshold_steps}
+    report = _report(session, unit, k, programme=programme, **options)  # type: ignore[arg-type]
+    if programme is None:
+        return report
+    return _without_small_remainders(report, _report(session, unit, k, programme=None, **options), k)  # type: ignore[arg-type]
+
+
+def _report(
+    session: Session,
+    unit: UnitEntry,
+    k: int,
+    *,
+    programme: str | None,
+    period_from: date | None,
+    period_to: date | None,
+    threshold_steps: float,
+) -> OutcomeUnitReport:
+    unit_id = unit.id
     interventions = repository.interventions(session, unit_id)
     included: set[str] | None = None
     if programme is not None:
@@ -154,6 +174,48 @@ def _endings(interventions: list, period_from: date | None, period_to: date | No
         **{e: _count(cells[e]) for e in ENDINGS},
         median_days_in_intervention=median(days) if cells["ended"].value is not None else None,
     )
+
+
+def _without_small_remainders(part: OutcomeUnitReport, whole: OutcomeUnitReport, k: int) -> OutcomeUnitReport:
+    """Withhold each section of a programme's report in which some published count, subtracted
+    from the same published count of the whole unit, leaves 1 to k − 1 participants."""
+
+    def small_remainder(mine: CountCell, all_: CountCell) -> bool:
+        return mine.value is not None and all_.value is not None and 0 < all_.value - mine.value < k
+
+    hidden = CountCell(value=None, suppressed=COMPLEMENTARY)
+    update: dict[str, object] = {}
+    if small_remainder(part.participants, whole.participants):
+        update["participants"] = hidden
+    wholes = {(c.instrument_id, c.area): c for c in whole.changes}
+    changes = []
+    for change in part.changes:
+        other = wholes.get((change.instrument_id, change.area))
+        counts = ("participants", *VERDICTS)
+        if other is not None and any(small_remainder(getattr(change, c), getattr(other, c)) for c in counts):
+            withheld = change.model_copy(
+                update={c: hidden for c in counts}
+                | {f"share_{v}": None for v in VERDICTS}
+                | {"mean_baseline": None, "mean_latest": None, "mean_change": None, "change_interval": None}
+            )
+            changes.append(withheld)
+        else:
+            changes.append(change)
+    update["changes"] = changes
+    if small_remainder(part.goals.participants, whole.goals.participants):
+        update["goals"] = GoalAttainment(participants=hidden, mean_t_score=None, t_score_interval=None)
+    ending_counts = ("ended", *ENDINGS)
+    if any(small_remainder(getattr(part.endings, c), getattr(whole.endings, c)) for c in ending_counts):
+        update["endings"] = Endings(**{c: hidden for c in ending_counts}, median_days_in_intervention=None)
+    areas = {(a.instrument_id, a.area, a.occasion): a for a in whole.areas}
+    update["areas"] = [
+        a.model_copy(update={"assessments": hidden, "mean_score": None})
+        if (other_area := areas.get((a.instrument_id, a.area, a.occasion))) is not None
+        and small_remainder(a.assessments, other_area.assessments)
+        else a
+        for a in part.areas
+    ]
+    return part.model_copy(update=update)
 
 
 def _count(cell: Cell) -> CountCell:
