@@ -7,9 +7,11 @@ One phase per run, on loopback only, with a bounded number of requests and a tim
   ones were answered, so a slow server shows as latency instead of as fewer requests. Latency is
   measured from the scheduled moment, not from when the request could be sent.
 
-With ``freshness`` set, a poller reads reporting's survey summaries every ``poll_interval_s`` and
-records, for every 201, how long until reporting counted the response: the n-th 201 of a unit is
-counted once reporting's count for that unit has grown by n since the phase began.
+With ``freshness`` set, a poller reads reporting's per-unit response totals every
+``poll_interval_s`` (its read model, as reporting's role, when ``read_model`` is given, else its
+survey summaries over HTTP) and records, for every 201, how long until reporting counted the
+response: the n-th 201 of a unit is counted once reporting's count for that unit has grown by n
+since the phase began.
 """
 
 import asyncio
@@ -57,8 +59,10 @@ def _round(value: float | None) -> float | str | None:
 class Freshness:
     """Matches each 201 to the poll at which reporting's count for its unit covered it."""
 
-    def __init__(self, reporting_url: str, round_id: str, interval_s: float) -> None:
+    def __init__(self, reporting_url: str, round_id: str, interval_s: float, read_model: dict[str, str] | None) -> None:
         self._url = f"{reporting_url}/v1/reports/surveys"
+        self._read_model = read_model
+        self._connection: Any = None
         self._round_id = round_id
         self._interval_s = interval_s
         self._baseline: dict[str, int] = {}
@@ -70,6 +74,8 @@ class Freshness:
         self.poll_errors = 0
 
     async def counts(self, client: httpx.AsyncClient) -> dict[str, int]:
+        if self._read_model is not None:
+            return await self._read_model_counts()
         response = await client.get(self._url, headers=admin_headers(), timeout=10)
         response.raise_for_status()
         return {
@@ -77,6 +83,22 @@ class Freshness:
             for row in response.json()
             if row["round_id"] == self._round_id
         }
+
+    async def _read_model_counts(self) -> dict[str, int]:
+        """Reporting's own per-unit totals, read as reporting's role: what its reports count."""
+        assert self._read_model is not None
+        if self._connection is None:
+            import psycopg
+
+            self._connection = await psycopg.AsyncConnection.connect(self._read_model["dsn"], autocommit=True)
+        cursor = await self._connection.execute(
+            f"SELECT unit_id, responses FROM {self._read_model['table']} WHERE round_id = %s", (self._round_id,)
+        )
+        return {unit_id: int(responses) for unit_id, responses in await cursor.fetchall()}
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
 
     async def start(self, client: httpx.AsyncClient) -> None:
         self._baseline = await self.counts(client)
@@ -95,7 +117,7 @@ class Freshness:
     async def poll_once(self, client: httpx.AsyncClient) -> None:
         try:
             counts = await self.counts(client)
-        except (httpx.HTTPError, ValueError, KeyError):
+        except (httpx.HTTPError, ValueError, KeyError, OSError):
             self.poll_errors += 1
             return
         now = time.monotonic()
@@ -199,7 +221,10 @@ class Phase:
             poller = None
             if self.spec.get("freshness"):
                 self.freshness = Freshness(
-                    self.spec["reporting_url"], self.spec["round_id"], float(self.spec.get("poll_interval_s", 0.05))
+                    self.spec["reporting_url"],
+                    self.spec["round_id"],
+                    float(self.spec.get("poll_interval_s", 0.05)),
+                    self.spec.get("read_model"),
                 )
                 await self.freshness.start(client)
                 poller = asyncio.create_task(self.freshness.run(client, stop))
@@ -210,6 +235,7 @@ class Phase:
                     await asyncio.sleep(0.05)
                 stop.set()
                 await poller
+                await self.freshness.close()
         return self.result(elapsed)
 
     def result(self, elapsed: float) -> dict[str, Any]:
@@ -240,14 +266,15 @@ class Phase:
 
 def _check_loopback(*urls: str) -> None:
     for url in urls:
-        host = urlsplit(url).hostname
+        host = urlsplit(url).hostname if "://" in url else dict(p.split("=", 1) for p in url.split()).get("host")
         if host not in LOOPBACK_HOSTS:
             raise SystemExit(f"the load generator only talks to loopback addresses, not {host}")
 
 
 def main(argv: list[str]) -> int:
     spec = json.loads(Path(argv[0]).read_text())
-    _check_loopback(spec["survey_url"], spec.get("reporting_url", "http://127.0.0.1"))
+    read_model = spec.get("read_model") or {"dsn": "host=127.0.0.1"}
+    _check_loopback(spec["survey_url"], spec.get("reporting_url", "http://127.0.0.1"), read_model["dsn"])
     try:
         import uvloop
 

@@ -1,6 +1,6 @@
-"""How big a run is: ``quick`` (the default, a few minutes) and ``full`` (the issue's sizes)."""
+"""How big a run is: ``quick`` (the default, a few minutes), ``medium`` and ``full`` (the issue's sizes)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -59,4 +59,7 @@ FULL = Profile(
     report_requests=300,
 )
 
-PROFILES = {p.name: p for p in (QUICK, FULL)}
+MEDIUM = replace(QUICK, name="medium", report_units=300, report_responses=30_000, report_requests=100)
+"""Quick intake, and a report round with the full profile's 300 units but 100 responses each."""
+
+PROFILES = {p.name: p for p in (QUICK, MEDIUM, FULL)}

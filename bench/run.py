@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from bench import ceiling, infra, profiling, results
 from bench.profiles import Profile
-from bench.scenario import Survey, admin_headers, answers_for, prepare_survey
+from bench.scenario import Survey, answers_for, prepare_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,30 +85,24 @@ def run_loadgen(spec: dict[str, Any], work_dir: Path, name: str) -> dict[str, An
     return result
 
 
-def counted(reporting_url: str, round_id: str) -> int:
-    response = httpx.get(f"{reporting_url}/v1/reports/surveys", headers=admin_headers(), timeout=10)
-    response.raise_for_status()
-    return sum(int(r["responses"]["value"] or 0) for r in response.json() if r["round_id"] == round_id)
-
-
-def wait_counted(reporting_url: str, round_id: str, expected: int, timeout_s: float = 180) -> float:
+def wait_counted(read_model: infra.ReadModel, round_id: str, expected: int, timeout_s: float = 180) -> float:
     """Wait until reporting counts ``expected`` responses of the round; returns the seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < timeout_s:
-        if counted(reporting_url, round_id) >= expected:
+        if read_model.total(round_id) >= expected:
             return time.monotonic() - started
         time.sleep(0.2)
-    raise RuntimeError(f"reporting counted {counted(reporting_url, round_id)} of {expected} after {timeout_s:.0f} s")
+    raise RuntimeError(f"reporting counted {read_model.total(round_id)} of {expected} after {timeout_s:.0f} s")
 
 
-def wait_stable(reporting_url: str, round_id: str, expected: int, timeout_s: float = 180) -> float:
+def wait_stable(read_model: infra.ReadModel, round_id: str, expected: int, timeout_s: float = 180) -> float:
     """Wait until reporting counts at least ``expected`` and the count stopped moving (requests that
     timed out on the client may still commit on the server); returns the seconds waited."""
     started = time.monotonic()
-    wait_counted(reporting_url, round_id, expected, timeout_s)
+    wait_counted(read_model, round_id, expected, timeout_s)
     previous = -1
     while time.monotonic() - started < timeout_s:
-        now = counted(reporting_url, round_id)
+        now = read_model.total(round_id)
         if now == previous:
             break
         previous = now
@@ -118,10 +110,13 @@ def wait_stable(reporting_url: str, round_id: str, expected: int, timeout_s: flo
     return time.monotonic() - started
 
 
-def _phase_spec(survey: Survey, urls: dict[str, str], codes: list[tuple[str, str]], **extra: Any) -> dict[str, Any]:
+def _phase_spec(
+    survey: Survey, urls: dict[str, str], read_model: infra.ReadModel, codes: list[tuple[str, str]], **extra: Any
+) -> dict[str, Any]:
     return {
         "survey_url": urls["survey-api"],
         "reporting_url": urls["reporting"],
+        "read_model": read_model.spec(),
         "round_id": survey.round_id,
         "items": survey.items,
         "codes": codes,
@@ -177,6 +172,7 @@ def run(profile: Profile, *, keep: bool = False, skip_reports: bool = False, py_
                             log=log,
                             work_dir=work_dir,
                             py_spy=py_spy,
+                            read_model=infra.reporting_read_model(database),
                         )
                 memory.snapshot("after")
                 figures["memory_mb"] = memory.peaks
@@ -198,6 +194,7 @@ class Intake:
     profile: Profile
     survey: Survey
     urls: dict[str, str]
+    read_model: infra.ReadModel
     memory: MemorySampler
     work_dir: Path
     out: dict[str, Any]
@@ -205,7 +202,9 @@ class Intake:
 
     def load(self, name: str, codes: list[tuple[str, str]], **spec: Any) -> dict[str, Any]:
         with self.memory.during("load", name):
-            result = run_loadgen(_phase_spec(self.survey, self.urls, codes, **spec), self.work_dir, name)
+            result = run_loadgen(
+                _phase_spec(self.survey, self.urls, self.read_model, codes, **spec), self.work_dir, name
+            )
         self.out[name] = result
         return result
 
@@ -235,7 +234,8 @@ def _intake(
     warmup, codes = codes[:warmup_codes], codes[warmup_codes:]
     burst, codes = codes[: profile.throughput_codes], codes[profile.throughput_codes :]
     fixed, below = codes[:fixed_codes], codes[fixed_codes:]
-    intake = Intake(profile, survey, urls, memory, work_dir, out, figures)
+    read_model = infra.reporting_read_model(database)
+    intake = Intake(profile, survey, urls, read_model, memory, work_dir, out, figures)
 
     tps = _ceiling(intake, database)
     log("warm-up")
@@ -243,7 +243,7 @@ def _intake(
     throughput = _throughput(intake, burst, tps, py_spy_pid)
     accepted = int(warm["accepted"]) + int(throughput["accepted"])
     log(f"waiting for reporting to count the {accepted} responses so far")
-    out["catch_up_s"] = round(wait_counted(urls["reporting"], survey.round_id, accepted), 2)
+    out["catch_up_s"] = round(wait_counted(read_model, survey.round_id, accepted), 2)
 
     # Below saturation first (half the measured throughput): latency and freshness where the
     # service keeps up, before the fixed 300/s of the issue, which may overload it.
@@ -256,7 +256,7 @@ def _intake(
         figures["sustainable_p99_ms"] = sustainable["latency_ms"]["p99"]
         figures["sustainable_freshness_p95_ms"] = sustainable["freshness_ms"]["p95"]
         accepted += int(sustainable["accepted"])
-        out["catch_up_before_fixed_rate_s"] = round(wait_stable(urls["reporting"], survey.round_id, accepted), 2)
+        out["catch_up_before_fixed_rate_s"] = round(wait_stable(read_model, survey.round_id, accepted), 2)
 
     log(f"latency and freshness: {profile.latency_rate} responses/s on a fixed schedule for {profile.latency_s} s")
     latency = intake.fixed_rate("latency", fixed, profile.latency_rate)
