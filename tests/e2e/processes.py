@@ -39,6 +39,38 @@ def service_env(service: str, database: ServiceDatabase, kafka_bootstrap: str, t
     }
 
 
+def _start(service: str, env: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Migrate with the service's prestart, then start uvicorn on a free port."""
+    module = MODULES[service]
+    subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
+    port = free_port()
+    with (log_dir / f"{service}.log").open("wb") as log:
+        command = [sys.executable, "-m", "uvicorn", f"{module}.main:create_app", "--factory", "--port", str(port)]
+        process = subprocess.Popen([*command, "--host", "127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def running_service(service: str, env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """One service, ready; yields its base URL."""
+    process, url = _start(service, env, log_dir)
+    try:
+        wait_ready(url, service, log_dir / f"{service}.log")
+        yield url
+    finally:
+        _stop([process])
+
+
 @contextmanager
 def running_services(
     database: ServiceDatabase, kafka_bootstrap: str, topic_prefix: str, log_dir: Path
@@ -47,41 +79,16 @@ def running_services(
     processes: list[subprocess.Popen[bytes]] = []
     urls: dict[str, str] = {}
     try:
-        for service, module in MODULES.items():
-            env = service_env(service, database, kafka_bootstrap, topic_prefix)
-            subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
-            port = free_port()
-            log = (log_dir / f"{service}.log").open("wb")
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        f"{module}.main:create_app",
-                        "--factory",
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                    ],
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
+        for service in MODULES:
+            process, urls[service] = _start(
+                service, service_env(service, database, kafka_bootstrap, topic_prefix), log_dir
             )
-            urls[service] = f"http://127.0.0.1:{port}"
+            processes.append(process)
         for service, url in urls.items():
             wait_ready(url, service, log_dir / f"{service}.log")
         yield urls
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop(processes)
 
 
 def wait_ready(url: str, service: str, log: Path, timeout_s: float = 60) -> None:

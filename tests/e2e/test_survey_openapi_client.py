@@ -6,12 +6,9 @@ nothing here imports survey-api.
 """
 
 import secrets
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +16,7 @@ import jsonschema
 import pytest
 
 from tests.e2e.client import ADMIN
-from tests.e2e.processes import free_port, service_env, wait_ready
+from tests.e2e.processes import running_service, service_env
 from tests.infra import ServiceDatabase
 
 
@@ -86,19 +83,8 @@ def survey_url(
     service_db: ServiceDatabase, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     env = service_env("survey-api", service_db, kafka_bootstrap, f"oas{secrets.token_hex(3)}.")
-    subprocess.run([sys.executable, "-m", "survey_api.prestart"], env=env, check=True)
-    port = free_port()
-    log: Path = tmp_path_factory.mktemp("openapi-client") / "survey-api.log"
-    command = [sys.executable, "-m", "uvicorn", "survey_api.main:create_app", "--factory", "--port", str(port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen([*command, "--host", "127.0.0.1"], env=env, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, "survey-api", log)
+    with running_service("survey-api", env, tmp_path_factory.mktemp("openapi-client")) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def _answers(questionnaire: dict[str, Any]) -> list[dict[str, Any]]:

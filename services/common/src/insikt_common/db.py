@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -20,8 +21,18 @@ def service_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, schema: str, *, pool_size: int = 10) -> Engine:
-    """On SQLite the service schema maps to the main database (one file per service)."""
+def make_engine(url: str, schema: str, *, pool_size: int = 10, pooled: bool = True) -> Engine:
+    """On SQLite the service schema maps to the main database (one file per service).
+
+    ``pooled=False`` opens a connection per use: for rare writes that must not wait on (or hold)
+    a connection of the request pool.
+    """
+    if not pooled:
+        engine = create_engine(url, poolclass=NullPool)
+        if url.startswith("sqlite"):
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine.execution_options(schema_translate_map={schema: None})
+        return engine
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -4,13 +4,15 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common.db import make_engine, make_sessions
 from insikt_common.errors import Conflict, NotFound
 from survey_api.access import service
 from survey_api.access.models import AccessCode
 from survey_api.access.schemas import Credential
 from survey_api.access.throttle import Throttle
+from survey_api.config import SCHEMA
 from survey_api.rounds import service as rounds
 from survey_api.rounds.models import SurveyRound
 
@@ -34,7 +36,7 @@ class Admission:
 
 def gate(request: Request) -> Gate:
     settings = request.app.state.settings
-    sessions = request.app.state.sessions
+    sessions = _unpooled_sessions(request)
     return Gate(
         wrong_credentials=Throttle(
             sessions, limit=settings.code_attempt_limit, window_s=settings.code_attempt_window_s, what="wrong codes"
@@ -49,17 +51,26 @@ def gate(request: Request) -> Gate:
     )
 
 
+def _unpooled_sessions(request: Request) -> sessionmaker[Session]:
+    """Sessions outside the request pool, made once per app, for counts that outlive a rollback."""
+    state = request.app.state
+    if getattr(state, "unpooled_sessions", None) is None:
+        state.unpooled_sessions = make_sessions(make_engine(state.settings.database_url, SCHEMA, pooled=False))
+    sessions: sessionmaker[Session] = state.unpooled_sessions
+    return sessions
+
+
 GateDep = Annotated[Gate, Depends(gate)]
 
 
 def admit(session: Session, gate: Gate, credential: Credential) -> Admission:
     """Who may answer what. Every unknown code or link counts against the client's address."""
     client = f"client:{gate.client}"
-    gate.wrong_credentials.ensure_allowed(client)
+    gate.wrong_credentials.ensure_allowed(session, client)
     if credential.code is not None:
         code = service.find_code(session, credential.code)
         if code is None:
-            gate.wrong_credentials.count(client)
+            gate.wrong_credentials.count_apart(client)
             raise NotFound("unknown code")
         survey_round = rounds.get_or_raise(session, code.round_id)
         if code.used:
@@ -67,7 +78,7 @@ def admit(session: Session, gate: Gate, credential: Credential) -> Admission:
         return Admission(survey_round, code.unit_id, code, None)
     link = service.find_link(session, credential.link or "")
     if link is None:
-        gate.wrong_credentials.count(client)
+        gate.wrong_credentials.count_apart(client)
         raise NotFound("unknown link")
-    gate.open_links.ensure_allowed(f"link:{link.link_token}")
+    gate.open_links.ensure_allowed(session, f"link:{link.link_token}")
     return Admission(rounds.get_or_raise(session, link.round_id), link.unit_id, None, link.link_token)

@@ -57,7 +57,15 @@ def use_code(session: Session, code: AccessCode) -> None:
     version carries the id of the transaction that wrote it (``xmin``), and the response row is
     written by this transaction too: were only this code rewritten, the two rows would share that
     id. Rewritten together, all the unit's used codes share it, and none stands out.
+
+    Responses of one unit take the unit's row lock first, so two of them never lock overlapping
+    sets of codes in different orders (a deadlock); they queue instead.
     """
+    session.execute(
+        select(col(RoundUnit.round_id))
+        .where(col(RoundUnit.round_id) == code.round_id, col(RoundUnit.unit_id) == code.unit_id)
+        .with_for_update()
+    )
     result = session.execute(
         update(AccessCode)
         .where(col(AccessCode.code_hash) == code.code_hash, col(AccessCode.used).is_(False))

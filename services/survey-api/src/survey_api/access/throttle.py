@@ -1,7 +1,9 @@
 """Rate limits kept in the database, so they hold across replicas and survive restarts.
 
-A limit counts in its own short transaction: a wrong code fails the request (and rolls its
-transaction back), but the failure must still count.
+Reads and counts of accepted work run in the request's own transaction. A failure (a wrong
+code) rolls the request back but must still count, so it counts apart, on a connection of its
+own outside the request pool: a request never waits for a second pooled connection while it
+holds one.
 """
 
 import hashlib
@@ -16,45 +18,48 @@ from survey_api.errors import TooManyRequests
 
 
 class Throttle:
-    def __init__(self, sessions: sessionmaker[Session], *, limit: int, window_s: int, what: str) -> None:
-        self._sessions = sessions
+    def __init__(self, apart: sessionmaker[Session], *, limit: int, window_s: int, what: str) -> None:
+        self._apart = apart
         self._limit = limit
         self._window = timedelta(seconds=window_s)
         self._what = what
 
-    def ensure_allowed(self, key: str) -> None:
+    def ensure_allowed(self, session: Session, key: str) -> None:
         """429 while ``key`` has used up its window."""
-        with self._sessions() as session:
-            row = session.scalars(select(RateLimit).where(RateLimit.key == _key(key))).first()  # type: ignore[arg-type]
+        row = session.scalars(select(RateLimit).where(RateLimit.key == _key(key))).first()  # type: ignore[arg-type]
         now = datetime.now(UTC)
         if row is not None and row.count >= self._limit and _aware(row.window_started_at) + self._window > now:
             retry = int((_aware(row.window_started_at) + self._window - now).total_seconds()) + 1
             raise TooManyRequests(f"too many {self._what}; try again in {retry} s")
 
-    def count(self, key: str) -> int:
+    def count_apart(self, key: str) -> int:
+        """Count one more for ``key`` in a transaction of its own, which the request's rollback keeps."""
+        with self._apart.begin() as session:
+            return self.count(session, key)
+
+    def count(self, session: Session, key: str) -> int:
         """Count one more for ``key`` (a new window once the old one is over); returns the count.
 
         Windows start on the minute: the table never holds the second anyone answered.
         """
         now = datetime.now(UTC).replace(second=0, microsecond=0)
-        with self._sessions.begin() as session:
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            table = RateLimit.__table__  # type: ignore[attr-defined]
-            expired = table.c.window_started_at <= now - self._window
-            upsert = insert(table).values(key=_key(key), window_started_at=now, count=1)
-            statement = upsert.on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={
-                    "count": case((expired, 1), else_=table.c.count + 1),
-                    "window_started_at": case((expired, now), else_=table.c.window_started_at),
-                },
-            ).returning(table.c.count)
-            count = int(session.execute(statement).scalar_one())
-            # Windows long over say nothing any more: they go, so the table stays small.
-            stale = now - max(self._window, timedelta(days=1))
-            session.execute(delete(table).where(table.c.window_started_at < stale))
-            return count
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = RateLimit.__table__  # type: ignore[attr-defined]
+        expired = table.c.window_started_at <= now - self._window
+        upsert = insert(table).values(key=_key(key), window_started_at=now, count=1)
+        statement = upsert.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case((expired, 1), else_=table.c.count + 1),
+                "window_started_at": case((expired, now), else_=table.c.window_started_at),
+            },
+        ).returning(table.c.count)
+        count = int(session.execute(statement).scalar_one())
+        # Windows long over say nothing any more: they go, so the table stays small.
+        stale = now - max(self._window, timedelta(days=1))
+        session.execute(delete(table).where(table.c.window_started_at < stale))
+        return count
 
 
 def _key(key: str) -> str:

@@ -72,7 +72,7 @@ def submit(
     if admission.code is not None:
         access.use_code(session, admission.code)
     if admission.link is not None:
-        gate.open_links.count(f"link:{admission.link}")
+        gate.open_links.count(session, f"link:{admission.link}")
 
     payload = ResponseSubmitted(
         response_id=response.id,
