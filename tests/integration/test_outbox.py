@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from kafka import KafkaConsumer
+from kafka import KafkaAdminClient, KafkaConsumer
+from kafka.admin import ConfigResource, ConfigResourceType
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -180,3 +181,8 @@ def test_relay_publishes_every_row_to_kafka_and_marks_it_sent(
     delivered_ids = {CloudEvent.from_bytes(value).id for value in delivered}
     assert delivered_ids == pending
     assert set(delivered.values()) == {b"U-OUTBOX"}
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    topic = topic_prefix + RESPONSE_SUBMITTED.topic
+    configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    admin.close()
+    assert configs["topic"][topic]["retention.ms"]["value"] == "-1", "events are kept for rebuilds"

@@ -63,6 +63,7 @@ def make_bus(settings: ServiceSettings, client_id: str) -> MessageBus:
             client_id=client_id,
             topic_prefix=settings.kafka_topic_prefix,
             partitions=settings.kafka_topic_partitions,
+            retention_ms=settings.kafka_topic_retention_ms,
         )
     return InProcessBus()
 

@@ -19,6 +19,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "localhost:9092"
     kafka_topic_prefix: str = ""
     kafka_topic_partitions: int = 6
+    kafka_topic_retention_ms: int = -1
+    """For topics the services create; -1 keeps events for ever (reporting rebuilds from them)."""
     db_pool_size: int = 10
     relay_batch_size: int = 500
     consumer_batch_size: int = 500

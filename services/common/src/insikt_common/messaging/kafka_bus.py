@@ -8,7 +8,7 @@ into its outbox) while the broker is down.
 import logging
 import socket
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
@@ -29,12 +29,14 @@ class KafkaBus:
         client_id: str,
         topic_prefix: str = "",
         partitions: int = 6,
+        retention_ms: int = -1,
         publish_timeout_s: float = 15.0,
     ) -> None:
         self._bootstrap = bootstrap_servers.split(",")
         self._client_id = client_id
         self._prefix = topic_prefix
         self._partitions = partitions
+        self._retention_ms = retention_ms
         self._publish_timeout_s = publish_timeout_s
         self._producer: KafkaProducer | None = None
         self._lock = threading.Lock()
@@ -61,15 +63,25 @@ class KafkaBus:
                 )
             return self._producer
 
-    def ensure_topics(self, topics: Sequence[str]) -> None:
-        """Create missing topics with the configured partition count (keys spread across them)."""
+    def ensure_topics(self, topics: Iterable[str]) -> None:
+        """Create missing topics with the configured partitions (keys spread across them) and retention.
+
+        Retention defaults to forever (-1): the topics are the record reporting rebuilds from.
+        """
         missing = [self.full_topic(t) for t in topics if self.full_topic(t) not in self._known_topics]
         if not missing:
             return
         admin = KafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=f"{self._client_id}-admin")
         try:
             admin.create_topics(
-                {name: {"num_partitions": self._partitions, "replication_factor": -1} for name in missing},
+                {
+                    name: {
+                        "num_partitions": self._partitions,
+                        "replication_factor": -1,
+                        "configs": {"retention.ms": str(self._retention_ms)},
+                    }
+                    for name in missing
+                },
                 raise_errors=False,
             )
             admin.wait_for_topics(missing)
@@ -79,6 +91,7 @@ class KafkaBus:
 
     def publish(self, messages: Sequence[OutgoingMessage]) -> None:
         try:
+            self.ensure_topics({m.topic for m in messages})
             producer = self._get_producer()
             futures = [
                 producer.send(self.full_topic(m.topic), value=m.value, key=m.key.encode(), headers=m.headers)
