@@ -1,5 +1,6 @@
 """The consumer's bookkeeping on SQLite and the in-process bus (Kafka and PostgreSQL: tests/integration)."""
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,39 @@ def test_known_events_without_a_handler_are_passed_over_not_dead_lettered(
     _send(bus, ASSESSMENT_RECORDED.topic, erased.to_bytes())
     assert worker.consume_once() == 1
     assert bus.topic_messages(dead_letter_topic("test")) == []
+
+
+def test_runs_of_one_type_go_to_the_batch_handler_and_a_poisoned_run_falls_back_to_one_by_one(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.db'}", "test")
+    metadata.create_all(engine)
+    bus = InProcessBus()
+    runs: list[int] = []
+
+    def record_many(session: Session, events: Sequence[CloudEvent]) -> None:
+        runs.append(len(events))
+        for event in events:
+            _record(session, event)
+
+    worker = EventConsumer(
+        sessions=make_sessions(engine),
+        inbox=inbox,
+        bus=bus,
+        group="batch",
+        topics=[RESPONSE_SUBMITTED.topic],
+        handlers={RESPONSE_SUBMITTED.type: _record},
+        batch_handlers={RESPONSE_SUBMITTED.type: record_many},
+        poll_timeout_s=0,
+    )
+    good = [_response() for _ in range(4)]
+    _send(bus, RESPONSE_SUBMITTED.topic, *(e.to_bytes() for e in good))
+    worker.consume_once()
+    assert runs == [4]
+
+    later = [_response(), _response("reject"), _response()]
+    _send(bus, RESPONSE_SUBMITTED.topic, *(e.to_bytes() for e in later))
+    worker.consume_once()
+    assert runs == [4, 3], "the run was tried whole once, then one event at a time"
+    with Session(engine) as session:
+        applied = set(session.scalars(select(seen.c.event_id)))
+    assert applied == {e.id for e in [*good, later[0], later[2]]}
+    assert len(bus.topic_messages(dead_letter_topic("batch"))) == 1

@@ -18,7 +18,7 @@ from insikt_common.auth import TokenVerifier
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.errors import install_error_handlers
 from insikt_common.messaging.bus import MessageBus
-from insikt_common.messaging.consumer import EventConsumer, Handler
+from insikt_common.messaging.consumer import BatchHandler, EventConsumer, Handler
 from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.messaging.outbox import OUTBOX_PENDING
@@ -42,6 +42,8 @@ class ConsumerSpec:
     topics: Sequence[str]
     handlers: Mapping[str, Handler]
     inbox: Table
+    batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
+    """Optional faster equivalents of some handlers for runs of events of one type."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def _start_workers(
             group=spec.group,
             topics=spec.topics,
             handlers=spec.handlers,
+            batch_handlers=spec.batch_handlers,
             batch_size=settings.consumer_batch_size,
         )
         app.state.consumer = consumer

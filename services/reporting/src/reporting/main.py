@@ -52,6 +52,7 @@ CONSUMER = ConsumerSpec(
     group=CONSUMER_GROUP,
     topics=sorted({spec.topic for spec in HANDLED}),
     handlers={spec.type: handler for spec, handler in HANDLED.items()},
+    batch_handlers={RESPONSE_SUBMITTED.type: surveys.on_responses_submitted},
     inbox=tables.inbox,
 )
 

@@ -50,4 +50,5 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: Sequence[Ma
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(table).values(list(rows)).on_conflict_do_nothing())
+    # executemany form: SQLAlchemy batches the rows into few statements without compiling each.
+    session.execute(insert(table).on_conflict_do_nothing(), [dict(row) for row in rows])

@@ -27,6 +27,8 @@ from insikt_common.messaging.worker import LoopWorker
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, CloudEvent], None]
+BatchHandler = Callable[[Session, Sequence[CloudEvent]], None]
+"""Applies a run of events of one type at once, with the same effect as their handler one by one."""
 
 CONSUMED = Counter("insikt_consumer_events", "Events applied by a consumer", ["group"])
 LAG = Gauge("insikt_consumer_lag", "Messages waiting after the consumer's position", ["group"])
@@ -61,6 +63,7 @@ class EventConsumer:
         group: str,
         topics: Sequence[str],
         handlers: Mapping[str, Handler],
+        batch_handlers: Mapping[str, BatchHandler] | None = None,
         batch_size: int = 500,
         poll_timeout_s: float = 0.5,
     ) -> None:
@@ -70,6 +73,7 @@ class EventConsumer:
         self._group = group
         self._topics = list(topics)
         self._handlers = dict(handlers)
+        self._batch_handlers = dict(batch_handlers or {})
         self._batch_size = batch_size
         self._poll_timeout_s = poll_timeout_s
         self._subscription: Subscription | None = None
@@ -125,36 +129,52 @@ class EventConsumer:
         poison: list[_Poison] = []
         with self._sessions() as session, session.begin():
             fresh = self._unseen(session, decoded)
+            applied: list[_Decoded] = []
             for item in fresh:
                 try:
                     with session.begin_nested():
-                        self._apply_one(session, item)
+                        self._apply_run(session, [item])
+                    applied.append(item)
                 except _Poison as exc:
                     poison.append(exc)
-        return len(fresh) - len(poison), poison
+            self._record_in_inbox(session, applied)
+        return len(applied), poison
 
     def _apply_batch(self, decoded: list[_Decoded]) -> int:
+        """Fast path: runs of one event type go to their batch handler, if there is one."""
         with self._sessions() as session, session.begin():
             fresh = self._unseen(session, decoded)
-            for item in fresh:
-                self._apply_one(session, item)
+            for run in _runs_of_one_type(fresh):
+                self._apply_run(session, run)
+            self._record_in_inbox(session, fresh)
         return len(fresh)
 
-    def _apply_one(self, session: Session, item: _Decoded) -> None:
+    def _apply_run(self, session: Session, run: list[_Decoded]) -> None:
+        batch_handler = self._batch_handlers.get(run[0].event.type)
         try:
-            item.handler(session, item.event)
-            session.flush()
+            if batch_handler is not None and len(run) > 1:
+                batch_handler(session, [item.event for item in run])
+                session.flush()
+            else:
+                for item in run:
+                    item.handler(session, item.event)
+                    session.flush()
         except (OperationalError, InterfaceError):
             raise  # the database, not the message: retry the batch
         except Exception as exc:
-            raise _Poison(item.message, f"{type(exc).__name__}: {exc}") from exc
+            # For a run, the first message stands for it; the isolated pass finds the real culprit.
+            raise _Poison(run[0].message, f"{type(exc).__name__}: {exc}") from exc
+
+    def _record_in_inbox(self, session: Session, applied: list[_Decoded]) -> None:
+        if not applied:
+            return
+        today = date.today()
         session.execute(
-            insert(self._inbox).values(
-                source=item.event.source,
-                event_id=item.event.id,
-                event_type=item.event.type,
-                processed_on=date.today(),
-            )
+            insert(self._inbox),
+            [
+                {"source": d.event.source, "event_id": d.event.id, "event_type": d.event.type, "processed_on": today}
+                for d in applied
+            ],
         )
 
     def _unseen(self, session: Session, decoded: list[_Decoded]) -> list[_Decoded]:
@@ -213,3 +233,14 @@ class EventConsumer:
         if self._subscription is not None:
             self._subscription.close()
             self._subscription = None
+
+
+def _runs_of_one_type(items: list[_Decoded]) -> list[list[_Decoded]]:
+    """Consecutive events of the same type, in order: order across types is kept."""
+    runs: list[list[_Decoded]] = []
+    for item in items:
+        if runs and runs[-1][0].event.type == item.event.type:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs

@@ -8,6 +8,7 @@ into its outbox) while the broker is down.
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -105,14 +106,17 @@ class KafkaBus:
 
     def subscribe(self, topics: Sequence[str], group: str) -> "KafkaSubscription":
         self.ensure_topics(topics)
+        names = [self.full_topic(t) for t in topics]
         consumer = KafkaConsumer(
-            *[self.full_topic(t) for t in topics],
+            *names,
             bootstrap_servers=self._bootstrap,
             client_id=f"{self._client_id}-{group}",
             group_id=group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            metadata_max_age_ms=30_000,
         )
+        _wait_for_partitions(consumer, names)
         return KafkaSubscription(consumer, self._short_topic)
 
     def ping(self) -> bool:
@@ -131,6 +135,18 @@ class KafkaBus:
             if self._producer is not None:
                 self._producer.close(timeout=5)
                 self._producer = None
+
+
+def _wait_for_partitions(consumer: KafkaConsumer, topics: Sequence[str], timeout_s: float = 30.0) -> None:
+    """Know every topic's partitions before the group join.
+
+    The join assigns only partitions the consumer's metadata already lists; a topic created a
+    moment ago could otherwise stay unassigned until the next metadata refresh.
+    """
+    deadline = time.monotonic() + timeout_s
+    for topic in topics:
+        while not consumer.partitions_for_topic(topic) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 class KafkaSubscription:

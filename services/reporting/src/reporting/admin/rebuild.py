@@ -55,6 +55,7 @@ def rebuild(
         group=group,
         topics=spec.topics,
         handlers=spec.handlers,
+        batch_handlers=spec.batch_handlers,
         batch_size=batch_size,
         poll_timeout_s=min(0.5, quiet_s),
     )

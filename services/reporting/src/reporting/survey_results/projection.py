@@ -1,5 +1,8 @@
 """Applies survey events to the survey read models."""
 
+from collections import Counter
+from collections.abc import Sequence
+
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -72,45 +75,51 @@ def on_codes_issued(session: Session, event: CloudEvent) -> None:
 
 
 def on_response_submitted(session: Session, event: CloudEvent) -> None:
-    response = parse_payload(event, ResponseSubmitted)
-    remember_unit(session, response.unit)
-    where = {"round_id": response.round_id, "unit_id": response.unit.id}
+    on_responses_submitted(session, [event])
+
+
+def on_responses_submitted(session: Session, events: Sequence[CloudEvent]) -> None:
+    """Many responses at once: counters summed per key first, one statement per table."""
+    responses = [parse_payload(event, ResponseSubmitted) for event in events]
+    for unit in {r.unit.id: r.unit for r in responses}.values():
+        remember_unit(session, unit)
+    totals: Counter[tuple[str, str, str, int]] = Counter()
+    answers: Counter[tuple[str, str, str, str]] = Counter()
+    answer_rows: list[dict[str, str]] = []
+    comment_rows: list[dict[str, str]] = []
+    for response in responses:
+        where = {"round_id": response.round_id, "unit_id": response.unit.id}
+        totals[(response.round_id, response.unit.id, response.questionnaire_id, response.questionnaire_version)] += 1
+        for a in response.answers:
+            if (key := _counted_answer(a)) is not None:
+                answers[(response.round_id, response.unit.id, a.link_id, key)] += 1
+                answer_rows.append({**where, "response_id": response.response_id, "link_id": a.link_id, "answer": key})
+            if a.text is not None and a.text.strip():
+                comment_rows.append(
+                    {**where, "response_id": response.response_id, "link_id": a.link_id, "text": a.text.strip()}
+                )
     add_to_counters(
         session,
         table_of(RoundUnitTotal),
         ["round_id", "unit_id"],
         [
-            {
-                **where,
-                "questionnaire_id": response.questionnaire_id,
-                "questionnaire_version": response.questionnaire_version,
-                "responses": 1,
-            }
+            {"round_id": r, "unit_id": u, "questionnaire_id": q, "questionnaire_version": v, "responses": n}
+            for (r, u, q, v), n in totals.items()
         ],
         ["responses"],
     )
-    counted = [(a.link_id, key) for a in response.answers if (key := _counted_answer(a)) is not None]
     add_to_counters(
         session,
         table_of(AnswerCount),
         ["round_id", "unit_id", "link_id", "answer"],
-        [{**where, "link_id": link_id, "answer": key, "count": 1} for link_id, key in counted],
+        [
+            {"round_id": r, "unit_id": u, "link_id": link_id, "answer": key, "count": n}
+            for (r, u, link_id, key), n in answers.items()
+        ],
         ["count"],
     )
-    insert_ignoring_duplicates(
-        session,
-        table_of(ResponseAnswer),
-        [{**where, "response_id": response.response_id, "link_id": link_id, "answer": key} for link_id, key in counted],
-    )
-    insert_ignoring_duplicates(
-        session,
-        table_of(Comment),
-        [
-            {**where, "response_id": response.response_id, "link_id": a.link_id, "text": a.text.strip()}
-            for a in response.answers
-            if a.text is not None and a.text.strip()
-        ],
-    )
+    insert_ignoring_duplicates(session, table_of(ResponseAnswer), answer_rows)
+    insert_ignoring_duplicates(session, table_of(Comment), comment_rows)
 
 
 def _counted_answer(answer: AnswerValue) -> str | None:
