@@ -59,7 +59,7 @@ FULL = Profile(
     report_requests=300,
 )
 
-MEDIUM = replace(QUICK, name="medium", report_units=300, report_responses=30_000, report_requests=100)
+MEDIUM = replace(QUICK, name="medium", report_units=300, report_responses=30_000, report_requests=30)
 """Quick intake, and a report round with the full profile's 300 units but 100 responses each."""
 
 PROFILES = {p.name: p for p in (QUICK, MEDIUM, FULL)}
