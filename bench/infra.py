@@ -8,7 +8,6 @@ in one fresh database with a schema and a login role per service, as in producti
 
 import contextlib
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -25,6 +24,10 @@ sys.path.insert(0, str(ROOT / "deploy" / "local"))
 
 import kafka_broker  # noqa: E402
 import pg_cluster  # noqa: E402
+import service_database  # noqa: E402
+
+ServiceDatabase = service_database.ServiceDatabase
+drop_database = service_database.drop_database
 
 LOOPBACK = "127.0.0.1"
 SERVICES = {
@@ -70,56 +73,8 @@ def servers(run_dir: Path) -> Iterator[Servers]:
         yield Servers(admin_url, bootstrap, described)
 
 
-@dataclass(frozen=True)
-class ServiceDatabase:
-    """One database for the run, a schema and a login role per service."""
-
-    admin_url: str
-    name: str
-
-    def url_for(self, service: str) -> str:
-        role = _role(service)
-        url = make_url(self.admin_url).set(database=self.name, username=role, password=role)
-        return url.render_as_string(hide_password=False)
-
-    @property
-    def admin_database_url(self) -> str:
-        return make_url(self.admin_url).set(database=self.name).render_as_string(hide_password=False)
-
-
-def _role(service: str) -> str:
-    return f"insikt_{SERVICES[service][2]}"
-
-
 def create_service_database(admin_url: str) -> ServiceDatabase:
-    """A fresh database whose service schemas are each owned by, and only usable by, their role."""
-    name = f"insikt_bench_{secrets.token_hex(4)}"
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-        for service in SERVICES:
-            role = _role(service)
-            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is None:
-                conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'"))
-    engine.dispose()
-    database = ServiceDatabase(admin_url, name)
-    engine = create_engine(database.admin_database_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
-        conn.execute(text(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC'))
-        for service, (_module, _prefix, schema) in SERVICES.items():
-            role = _role(service)
-            conn.execute(text(f'GRANT CONNECT ON DATABASE "{name}" TO {role}'))
-            conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION {role}"))
-    engine.dispose()
-    return database
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    return service_database.create_service_database(admin_url, name_prefix="insikt_bench")
 
 
 def free_port() -> int:

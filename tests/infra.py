@@ -7,26 +7,41 @@ A service that cannot be had is an error, never a skip.
 """
 
 import os
-import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
 
 import kafka_broker  # noqa: E402
 import pg_cluster  # noqa: E402
+from service_database import (  # noqa: E402
+    SERVICE_SCHEMAS,
+    ServiceDatabase,
+    create_service_database,
+    drop_database,
+)
+
+__all__ = [
+    "SERVICE_SCHEMAS",
+    "USED",
+    "Broker",
+    "ServiceDatabase",
+    "bootstrap_of",
+    "create_service_database",
+    "drop_database",
+    "kafka_server",
+    "local_kafka_broker",
+    "postgres_server",
+]
 
 USED: dict[str, str] = {}
 """Which real servers this run used, for the closing summary."""
-
-SERVICE_SCHEMAS = {"survey-api": "survey", "outcome-api": "outcome", "reporting": "reporting"}
 
 
 class Broker(Protocol):
@@ -96,62 +111,6 @@ def _local_broker(run_dir: Path) -> Iterator[Broker]:
 
 
 local_kafka_broker = contextmanager(_local_broker)
-
-
-@dataclass(frozen=True)
-class ServiceDatabase:
-    """One database for a test run, a schema and a login role per service (as in production)."""
-
-    admin_url: str
-    name: str
-
-    def url_for(self, service: str) -> str:
-        role = _role(service)
-        return (
-            make_url(self.admin_url)
-            .set(database=self.name, username=role, password=role)
-            .render_as_string(hide_password=False)
-        )
-
-    @property
-    def admin_database_url(self) -> str:
-        return make_url(self.admin_url).set(database=self.name).render_as_string(hide_password=False)
-
-
-def _role(service: str) -> str:
-    return f"insikt_{SERVICE_SCHEMAS[service]}"
-
-
-def create_service_database(admin_url: str) -> ServiceDatabase:
-    """A fresh database whose service schemas are each owned by, and only usable by, their role."""
-    name = f"insikt_test_{secrets.token_hex(4)}"
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-        for service in SERVICE_SCHEMAS:
-            role = _role(service)
-            exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
-            if exists is None:
-                conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'"))
-    engine.dispose()
-    database = ServiceDatabase(admin_url, name)
-    engine = create_engine(database.admin_database_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
-        conn.execute(text(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC'))
-        for service, schema in SERVICE_SCHEMAS.items():
-            role = _role(service)
-            conn.execute(text(f'GRANT CONNECT ON DATABASE "{name}" TO {role}'))
-            conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION {role}"))
-    engine.dispose()
-    return database
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def bootstrap_of(server: Any) -> str:
