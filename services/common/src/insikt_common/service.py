@@ -77,12 +77,15 @@ def build_app(definition: ServiceDefinition, settings: ServiceSettings, bus: Mes
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, definition.schema, pool_size=settings.db_pool_size)
+        # The relay and the consumer get connections of their own: a request pool exhausted by a
+        # burst of requests must not hold up publishing or applying events.
+        worker_engine = make_engine(settings.database_url, definition.schema, pool_size=2)
         app_bus = bus or make_bus(settings, definition.name)
         app.state.engine = engine
         app.state.sessions = make_sessions(engine)
         app.state.bus = app_bus
         app.state.token_verifier = TokenVerifier(settings)
-        workers = _start_workers(app, definition, settings, engine, app_bus)
+        workers = _start_workers(app, definition, settings, worker_engine, app_bus)
         log.info("%s started (bus=%s)", definition.name, settings.bus)
         try:
             yield
@@ -92,6 +95,7 @@ def build_app(definition: ServiceDefinition, settings: ServiceSettings, bus: Mes
             if bus is None:
                 app_bus.close()
             engine.dispose()
+            worker_engine.dispose()
 
     app = FastAPI(
         title=definition.title,
@@ -128,7 +132,7 @@ def _start_workers(
     if definition.consumer is not None:
         spec = definition.consumer
         consumer = EventConsumer(
-            sessions=app.state.sessions,
+            sessions=make_sessions(engine),
             inbox=spec.inbox,
             bus=bus,
             group=spec.group,
