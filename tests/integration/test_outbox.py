@@ -92,7 +92,7 @@ def link(sessions: sessionmaker[Session], round_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def gate(sessions: sessionmaker[Session]) -> Gate:
-    throttle = Throttle(sessions, limit=1000, window_s=60, what="attempts")
+    throttle = Throttle(sessions, limit=1000, window_s=60, what="attempts", key="test-key")
     return Gate(wrong_credentials=throttle, open_links=throttle, client="integration-test")
 
 

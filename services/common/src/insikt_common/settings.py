@@ -31,3 +31,17 @@ class ServiceSettings(BaseSettings):
     auth_audience: str | None = None
     auth_dev_secret: str | None = "dev-only-auth-secret-never-in-production"
     """HS256 secret for development and test only; ignored in production."""
+
+
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "changeme", "secret"})
+MIN_SECRET_LENGTH = 32
+
+
+def require_real_secret(settings: ServiceSettings, variable: str, value: str, development_default: str) -> None:
+    """Outside development and test a secret must be set, unguessable and at least 32 characters."""
+    if settings.environment in ("development", "test"):
+        return
+    if value in PLACEHOLDER_SECRETS or value == development_default:
+        raise ValueError(f"{variable} must be set to a real secret in {settings.environment}")
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ValueError(f"{variable} must be at least {MIN_SECRET_LENGTH} characters")

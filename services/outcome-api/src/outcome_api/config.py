@@ -3,7 +3,7 @@
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from insikt_common.settings import ServiceSettings
+from insikt_common.settings import ServiceSettings, require_real_secret
 
 SERVICE_NAME = "outcome-api"
 SCHEMA = "outcome"
@@ -11,8 +11,6 @@ EVENT_SOURCE = f"/{SERVICE_NAME}"
 """The CloudEvents ``source`` of every event this service publishes."""
 
 DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key"
-PLACEHOLDER_KEYS = frozenset({"", DEV_PSEUDONYM_KEY, "changethis", "changeme", "secret"})
-MIN_KEY_LENGTH = 32
 
 
 class Settings(ServiceSettings):
@@ -31,10 +29,5 @@ class Settings(ServiceSettings):
     @model_validator(mode="after")
     def _real_key_outside_development(self) -> "Settings":
         """A known or short key lets anyone recompute pseudonyms from the few million personnummer."""
-        if self.environment in ("development", "test"):
-            return self
-        if self.pseudonym_key in PLACEHOLDER_KEYS:
-            raise ValueError(f"OUTCOME_PSEUDONYM_KEY must be set to a real secret in {self.environment}")
-        if len(self.pseudonym_key) < MIN_KEY_LENGTH:
-            raise ValueError(f"OUTCOME_PSEUDONYM_KEY must be at least {MIN_KEY_LENGTH} characters")
+        require_real_secret(self, "OUTCOME_PSEUDONYM_KEY", self.pseudonym_key, DEV_PSEUDONYM_KEY)
         return self

@@ -1,9 +1,11 @@
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
-from insikt_common.settings import ServiceSettings
+from insikt_common.settings import ServiceSettings, require_real_secret
 
 SERVICE_NAME = "survey-api"
 SCHEMA = "survey"
+DEV_CLIENT_KEY = "dev-only-client-key-never-in-production"
 
 
 class Settings(ServiceSettings):
@@ -25,3 +27,11 @@ class Settings(ServiceSettings):
     open_link_window_s: int = 3600
     respondent_url: str = "http://127.0.0.1:8001/answer"
     """The page a QR code or open link opens; ``?code=`` or ``?link=`` is appended."""
+    client_key: str = DEV_CLIENT_KEY
+    """HMAC key for the client addresses the wrong-code lockout counts by: a plain hash of an IPv4
+    address can be reversed by trying all four billion. The same on every replica."""
+
+    @model_validator(mode="after")
+    def _real_key_outside_development(self) -> "Settings":
+        require_real_secret(self, "SURVEY_CLIENT_KEY", self.client_key, DEV_CLIENT_KEY)
+        return self

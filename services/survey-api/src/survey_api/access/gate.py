@@ -39,13 +39,18 @@ def gate(request: Request) -> Gate:
     sessions = _unpooled_sessions(request)
     return Gate(
         wrong_credentials=Throttle(
-            sessions, limit=settings.code_attempt_limit, window_s=settings.code_attempt_window_s, what="wrong codes"
+            sessions,
+            limit=settings.code_attempt_limit,
+            window_s=settings.code_attempt_window_s,
+            what="wrong codes",
+            key=settings.client_key,
         ),
         open_links=Throttle(
             sessions,
             limit=settings.open_link_limit,
             window_s=settings.open_link_window_s,
             what="responses on this link",
+            key=settings.client_key,
         ),
         client=request.client.host if request.client else "unknown",
     )

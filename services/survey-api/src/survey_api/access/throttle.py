@@ -7,6 +7,7 @@ holds one.
 """
 
 import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, delete, select
@@ -18,15 +19,16 @@ from survey_api.errors import TooManyRequests
 
 
 class Throttle:
-    def __init__(self, apart: sessionmaker[Session], *, limit: int, window_s: int, what: str) -> None:
+    def __init__(self, apart: sessionmaker[Session], *, limit: int, window_s: int, what: str, key: str) -> None:
         self._apart = apart
+        self._secret = key.encode()
         self._limit = limit
         self._window = timedelta(seconds=window_s)
         self._what = what
 
     def ensure_allowed(self, session: Session, key: str) -> None:
         """429 while ``key`` has used up its window."""
-        row = session.scalars(select(RateLimit).where(RateLimit.key == _key(key))).first()  # type: ignore[arg-type]
+        row = session.scalars(select(RateLimit).where(RateLimit.key == self._stored(key))).first()  # type: ignore[arg-type]
         now = datetime.now(UTC)
         if row is not None and row.count >= self._limit and _aware(row.window_started_at) + self._window > now:
             retry = int((_aware(row.window_started_at) + self._window - now).total_seconds()) + 1
@@ -47,7 +49,7 @@ class Throttle:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = RateLimit.__table__  # type: ignore[attr-defined]
         expired = table.c.window_started_at <= now - self._window
-        upsert = insert(table).values(key=_key(key), window_started_at=now, count=1)
+        upsert = insert(table).values(key=self._stored(key), window_started_at=now, count=1)
         statement = upsert.on_conflict_do_update(
             index_elements=[table.c.key],
             set_={
@@ -61,11 +63,10 @@ class Throttle:
         session.execute(delete(table).where(table.c.window_started_at < stale))
         return count
 
-
-def _key(key: str) -> str:
-    """Keys are hashed: a client address is never stored as such."""
-    kind, _, value = key.partition(":")
-    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+    def _stored(self, key: str) -> str:
+        """Keys are keyed hashes: a client address is never stored, nor anything that gives it back."""
+        kind, _, value = key.partition(":")
+        return f"{kind}:{hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()}"
 
 
 def _aware(moment: datetime) -> datetime:
