@@ -13,7 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import make_url
+from sqlalchemy import Engine, make_url
+
+from insikt_common.db import make_engine
+from insikt_common.migrations import upgrade
+from outcome_api import prestart as outcome_prestart
+from reporting import prestart as reporting_prestart
+from survey_api import prestart as survey_prestart
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
@@ -37,8 +43,15 @@ __all__ = [
     "drop_database",
     "kafka_server",
     "local_kafka_broker",
+    "migrated_engine",
     "postgres_server",
 ]
+
+MIGRATIONS = {
+    "survey-api": survey_prestart.MIGRATIONS,
+    "outcome-api": outcome_prestart.MIGRATIONS,
+    "reporting": reporting_prestart.MIGRATIONS,
+}
 
 USED: dict[str, str] = {}
 """Which real servers this run used, for the closing summary."""
@@ -111,6 +124,18 @@ def _local_broker(run_dir: Path) -> Iterator[Broker]:
 
 
 local_kafka_broker = contextmanager(_local_broker)
+
+
+@contextmanager
+def migrated_engine(database: ServiceDatabase, service: str) -> Iterator[Engine]:
+    """An engine on ``service``'s schema, logged in as its role, migrated to head by its prestart's history."""
+    url = database.url_for(service)
+    upgrade(MIGRATIONS[service], url)
+    engine = make_engine(url, SERVICE_SCHEMAS[service])
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def bootstrap_of(server: Any) -> str:

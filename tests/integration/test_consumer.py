@@ -12,14 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from insikt_common.auth import Principal, Role
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import CloudEvent
-from insikt_common.db import make_engine, make_sessions
+from insikt_common.db import make_sessions
 from insikt_common.messaging.consumer import EventConsumer, dead_letter_topic
 from insikt_common.messaging.kafka_bus import KafkaBus
-from insikt_common.migrations import upgrade
-from reporting import prestart
 from reporting.main import DEFINITION
 from reporting.survey_results import service as survey_results
-from tests.infra import ServiceDatabase
+from tests.infra import ServiceDatabase, migrated_engine
 from tests.integration.events import response_submitted
 
 ADMIN = Principal(subject="test", organisation_id="org-test", roles=frozenset({Role.ADMIN}), unit_ids=frozenset())
@@ -27,11 +25,8 @@ ADMIN = Principal(subject="test", organisation_id="org-test", roles=frozenset({R
 
 @pytest.fixture(scope="module")
 def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
-    url = service_db.url_for("reporting")
-    upgrade(prestart.MIGRATIONS, url)
-    engine = make_engine(url, "reporting")
-    yield engine
-    engine.dispose()
+    with migrated_engine(service_db, "reporting") as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import CloudEvent
-from insikt_common.db import make_engine, make_sessions
+from insikt_common.db import make_sessions
 from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.messaging.relay import OutboxRelay
-from insikt_common.migrations import upgrade
-from survey_api import prestart
 from survey_api.access.gate import Gate
 from survey_api.access.throttle import Throttle
 from survey_api.models import outbox
@@ -30,16 +28,13 @@ from survey_api.rounds.models import RoundUnit
 from survey_api.rounds.schemas import RoundCreate
 from survey_api.units import service as units
 from survey_api.units.schemas import UnitUpsert
-from tests.infra import ServiceDatabase
+from tests.infra import ServiceDatabase, migrated_engine
 
 
 @pytest.fixture(scope="module")
 def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
-    url = service_db.url_for("survey-api")
-    upgrade(prestart.MIGRATIONS, url)
-    engine = make_engine(url, "survey")
-    yield engine
-    engine.dispose()
+    with migrated_engine(service_db, "survey-api") as engine:
+        yield engine
 
 
 @pytest.fixture(scope="module")

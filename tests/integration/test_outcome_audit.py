@@ -10,14 +10,14 @@ from sqlalchemy.exc import DBAPIError
 
 from insikt_common.auth import Principal, Role
 from insikt_common.contracts.units import UnitRef
-from insikt_common.db import make_engine, make_sessions
+from insikt_common.db import make_sessions
 from insikt_common.migrations import downgrade, upgrade
 from outcome_api import prestart
 from outcome_api.audit.models import AuditEvent
 from outcome_api.erasure import service as service_of_erasure
 from outcome_api.participants import service as participants
 from outcome_api.participants.schemas import ParticipantCreate
-from tests.infra import ServiceDatabase
+from tests.infra import ServiceDatabase, migrated_engine
 
 STAFF = Principal("staff-1", "org-a", frozenset({Role.STAFF}), frozenset({"U1"}))
 UNIT = UnitRef(id="U1", name="Enhet", type="hvb", municipality_code="0580")
@@ -25,11 +25,8 @@ UNIT = UnitRef(id="U1", name="Enhet", type="hvb", municipality_code="0580")
 
 @pytest.fixture(scope="module")
 def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
-    url = service_db.url_for("outcome-api")
-    upgrade(prestart.MIGRATIONS, url)
-    engine = make_engine(url, "outcome")
-    yield engine
-    engine.dispose()
+    with migrated_engine(service_db, "outcome-api") as engine:
+        yield engine
 
 
 @pytest.fixture(scope="module")

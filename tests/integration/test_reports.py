@@ -51,18 +51,17 @@ from insikt_common.contracts.survey import (
     UnitUpserted,
 )
 from insikt_common.contracts.units import UnitRef
-from insikt_common.db import make_engine, make_sessions
+from insikt_common.db import make_sessions
 from insikt_common.errors import NotFound
 from insikt_common.messaging.bus import OutgoingMessage
 from insikt_common.messaging.consumer import EventConsumer
 from insikt_common.messaging.kafka_bus import KafkaBus
-from insikt_common.migrations import upgrade
-from reporting import prestart, tables
+from reporting import tables
 from reporting.admin.rebuild import rebuild
 from reporting.main import CONSUMER
 from reporting.outcomes import service as outcomes
 from reporting.survey_results import service as surveys
-from tests.infra import ServiceDatabase
+from tests.infra import ServiceDatabase, migrated_engine
 from tests.integration.events import SCALE, event, questionnaire_published, response, round_opened
 
 ORG = "org-test"
@@ -71,11 +70,8 @@ ADMIN = Principal(subject="t", organisation_id=ORG, roles=frozenset({Role.ADMIN}
 
 @pytest.fixture(scope="module")
 def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
-    url = service_db.url_for("reporting")
-    upgrade(prestart.MIGRATIONS, url)
-    engine = make_engine(url, "reporting")
-    yield engine
-    engine.dispose()
+    with migrated_engine(service_db, "reporting") as engine:
+        yield engine
 
 
 @pytest.fixture
