@@ -4,9 +4,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table, inspect
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
+
+from insikt_common.db import insert_with_conflicts
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -22,9 +23,7 @@ def add_to_counters(
     """Insert ``rows``, or add their ``added`` columns to the rows already there with the same key."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(list(rows))
+    statement = insert_with_conflicts(session, table).values(list(rows))
     statement = statement.on_conflict_do_update(
         index_elements=list(key_columns),
         set_={column: table.c[column] + statement.excluded[column] for column in added},
@@ -34,9 +33,7 @@ def add_to_counters(
 
 def upsert(session: Session, table: Table, key_columns: Sequence[str], row: Mapping[str, Any]) -> None:
     """Insert ``row`` or overwrite the row with the same key."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(dict(row))
+    statement = insert_with_conflicts(session, table).values(dict(row))
     statement = statement.on_conflict_do_update(
         index_elements=list(key_columns),
         set_={c: statement.excluded[c] for c in row if c not in key_columns},
@@ -48,7 +45,5 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: Sequence[Ma
     """Insert ``rows``, leaving any row whose key is already there as it is."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # executemany form: SQLAlchemy batches the rows into few statements without compiling each.
-    session.execute(insert(table).on_conflict_do_nothing(), [dict(row) for row in rows])
+    session.execute(insert_with_conflicts(session, table).on_conflict_do_nothing(), [dict(row) for row in rows])

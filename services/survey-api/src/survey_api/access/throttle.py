@@ -11,9 +11,9 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common.db import insert_with_conflicts
 from survey_api.access.models import RateLimit
 from survey_api.errors import TooManyRequests
 
@@ -45,11 +45,9 @@ class Throttle:
         Windows start on the minute: the table never holds the second anyone answered.
         """
         now = datetime.now(UTC).replace(second=0, microsecond=0)
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = RateLimit.__table__  # type: ignore[attr-defined]
         expired = table.c.window_started_at <= now - self._window
-        upsert = insert(table).values(key=self._stored(key), window_started_at=now, count=1)
+        upsert = insert_with_conflicts(session, table).values(key=self._stored(key), window_started_at=now, count=1)
         statement = upsert.on_conflict_do_update(
             index_elements=[table.c.key],
             set_={
