@@ -35,17 +35,17 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
+
+from local_process import LOOPBACK, StartStop, free_port, tail
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from types import TracebackType
 
 HERE = Path(__file__).resolve().parent
 POM_PATH = HERE / "kafka" / "pom.xml"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.7.1"
 INSTALL_HINT = "run deploy/local/install-system-deps.sh"
-LOOPBACK = "127.0.0.1"
 STARTED_MESSAGE = "Kafka Server started"
 JVM_HEAP = ("-Xms256m", "-Xmx512m")
 LOG_TAIL_LINES = 60
@@ -154,7 +154,7 @@ def _download_jars(lib: Path) -> None:
     print(f"kafka_broker: downloading Kafka jars into {lib} ...", file=sys.stderr)
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        output = _tail(result.stdout + result.stderr)
+        output = tail(result.stdout + result.stderr, LOG_TAIL_LINES)
         raise RuntimeError(f"Maven could not fetch the Kafka jars:\n{output}")
 
 
@@ -175,21 +175,6 @@ def _java() -> str:
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
-    """Last lines of some output, for error messages that stay readable."""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _free_port(taken: set[int]) -> int:
-    """Ask the kernel for an unused loopback port not already in ``taken``."""
-    while True:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind((LOOPBACK, 0))
-            port = int(sock.getsockname()[1])
-        if port not in taken:
-            return port
 
 
 def _new_cluster_id() -> str:
@@ -297,7 +282,7 @@ def kafka_answers(host: str, port: int, timeout: float = 2.0) -> bool:
 # ----------------------------------------------------------------------- broker
 
 
-class KafkaBroker:
+class KafkaBroker(StartStop):
     """One combined broker+controller node whose state lives in ``run_dir``.
 
     Ports are chosen at the first start() (or taken from ``run_dir/ports.json``
@@ -412,18 +397,6 @@ class KafkaBroker:
         """Tell whether this broker's java process is alive."""
         return self._live_pid() is not None
 
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # ---- internals
 
     def _stop_at_exit(self) -> None:
@@ -461,9 +434,9 @@ class KafkaBroker:
     def _assign_ports(self) -> None:
         """Pick free loopback ports once; later starts reuse them."""
         if self._port is None:
-            self._port = _free_port({self._controller_port or 0})
+            self._port = free_port(frozenset({self._controller_port or 0}))
         if self._controller_port is None or self._controller_port == self._port:
-            self._controller_port = _free_port({self._port})
+            self._controller_port = free_port(frozenset({self._port}))
 
     def _prepare_run_dir(self) -> None:
         """Create dirs and (re)write configs and ports.json for this start."""
@@ -542,7 +515,7 @@ class KafkaBroker:
         )
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         if result.returncode != 0:
-            output = _tail(result.stdout + result.stderr)
+            output = tail(result.stdout + result.stderr, LOG_TAIL_LINES)
             raise BrokerStartError(f"formatting Kafka storage failed:\n{output}")
 
     def _launch(self, lib: Path) -> subprocess.Popen[bytes]:
@@ -580,14 +553,14 @@ class KafkaBroker:
             if code is not None:
                 raise BrokerStartError(
                     f"Kafka broker exited with code {code} during startup; "
-                    f"{self.log_file} ends with:\n{_tail(self._log_since(offset))}"
+                    f"{self.log_file} ends with:\n{tail(self._log_since(offset), LOG_TAIL_LINES)}"
                 )
             if STARTED_MESSAGE in self._log_since(offset) and kafka_answers(LOOPBACK, self.port):
                 return
             if time.monotonic() > deadline:
                 raise BrokerStartError(
                     f"Kafka broker not ready within {timeout:.0f}s; "
-                    f"{self.log_file} ends with:\n{_tail(self._log_since(offset))}"
+                    f"{self.log_file} ends with:\n{tail(self._log_since(offset), LOG_TAIL_LINES)}"
                 )
             time.sleep(0.2)
 

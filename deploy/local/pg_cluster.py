@@ -27,25 +27,23 @@ import pwd
 import re
 import shlex
 import shutil
-import socket
 import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
+
+from local_process import LOOPBACK, StartStop, free_port, tail
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from types import TracebackType
 
 PG_ROOT = Path("/usr/lib/postgresql")
 INSTALL_HINT = "run deploy/local/install-system-deps.sh"
-LOOPBACK = "127.0.0.1"
 SUPERUSER = "postgres"
 OS_USER = "postgres"
 LOCALES = ("C.UTF-8", "C")
 SERVER_SETTINGS = ("listen_addresses=127.0.0.1", "fsync=off", "max_connections=200")
-LOG_TAIL_LINES = 40
 # sun_path is 108 bytes on Linux; libpq needs room for "/.s.PGSQL.NNNNN" + NUL.
 _MAX_SOCKET_PATH = 107
 
@@ -76,18 +74,6 @@ def find_pg_bin() -> Path:
     )
 
 
-def _free_port() -> int:
-    """Ask the kernel for an unused loopback port."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
-
-
-def _tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
-    """Last lines of some output, for error messages that stay readable."""
-    return "\n".join(text.splitlines()[-lines:])
-
-
 def _saved_port(path: Path) -> int | None:
     """Read the port an earlier start recorded, so restarts keep the URL."""
     try:
@@ -98,7 +84,7 @@ def _saved_port(path: Path) -> int | None:
     return int(port) if port else None
 
 
-class PostgresCluster:
+class PostgresCluster(StartStop):
     """One PostgreSQL cluster whose data, socket and logs live in ``run_dir``.
 
     The port is chosen at the first start() (or taken from ``run_dir/ports.json``)
@@ -159,7 +145,7 @@ class PostgresCluster:
             self._port = _saved_port(self.run_dir / "ports.json") or self._port
             return
         if self._port is None:
-            self._port = _free_port()
+            self._port = free_port()
         self._prepare_run_dir()
         if not (self.data_dir / "PG_VERSION").is_file():
             self._initdb()
@@ -186,25 +172,13 @@ class PostgresCluster:
             ]
         )
         if result.returncode != 0:
-            raise RuntimeError(f"pg_ctl stop failed:\n{_tail(result.stdout)}")
+            raise RuntimeError(f"pg_ctl stop failed:\n{tail(result.stdout)}")
 
     def is_running(self) -> bool:
         """Tell whether a postmaster serves this run dir (``pg_ctl status``)."""
         if not (self.data_dir / "PG_VERSION").is_file():
             return False
         return self._run_pg_ctl(["-D", str(self.data_dir), "status"]).returncode == 0
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # ---- internals
 
@@ -243,7 +217,7 @@ class PostgresCluster:
                 return
             output = result.stdout
             shutil.rmtree(self.data_dir, ignore_errors=True)
-        raise RuntimeError(f"initdb failed:\n{_tail(output)}")
+        raise RuntimeError(f"initdb failed:\n{tail(output)}")
 
     def _pg_ctl_start(self, timeout: float) -> None:
         """pg_ctl start -w; the -o string goes through a shell, hence quoting."""
@@ -267,7 +241,7 @@ class PostgresCluster:
             log = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
             raise RuntimeError(
                 f"PostgreSQL did not start (pg_ctl exit {result.returncode}):\n"
-                f"{_tail(result.stdout)}\n--- {self.log_file} ---\n{_tail(log)}"
+                f"{tail(result.stdout)}\n--- {self.log_file} ---\n{tail(log)}"
             )
 
     def _run_pg_ctl(self, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
