@@ -99,8 +99,22 @@ def list_questionnaires(session: Session, organisation_id: str) -> list[Question
     ]
 
 
+_PUBLISHED_CONTENT: dict[tuple[str, int], QuestionnaireContent] = {}
+_PUBLISHED_CONTENT_MAX = 256
+
+
 def content_of(questionnaire: Questionnaire) -> QuestionnaireContent:
-    return QuestionnaireContent.model_validate(questionnaire.content)
+    """The parsed content. A published version never changes, so it is parsed once per process:
+    every response is validated against it. Callers treat the result as read-only."""
+    if questionnaire.status != "published":
+        return QuestionnaireContent.model_validate(questionnaire.content)
+    key = (questionnaire.id, questionnaire.version)
+    content = _PUBLISHED_CONTENT.get(key)
+    if content is None:
+        if len(_PUBLISHED_CONTENT) >= _PUBLISHED_CONTENT_MAX:
+            _PUBLISHED_CONTENT.clear()
+        content = _PUBLISHED_CONTENT[key] = QuestionnaireContent.model_validate(questionnaire.content)
+    return content
 
 
 def items_of(questionnaire: Questionnaire) -> list[Item]:
