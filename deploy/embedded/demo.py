@@ -63,8 +63,10 @@ QUESTIONNAIRE = {
 UNITS = {
     "0580-IFO01": {"name": "Linköping vuxenenhet", "type": "ifo_vuxen", "municipality_code": "0580"},
     "0581-IFO01": {"name": "Norrköping vuxenenhet", "type": "ifo_vuxen", "municipality_code": "0581"},
+    "0582-IFO01": {"name": "Söderköping vuxenenhet", "type": "ifo_vuxen", "municipality_code": "0582"},
 }
-RESPONSES_PER_UNIT = 40
+RESPONSES = {"0580-IFO01": 90, "0581-IFO01": 60, "0582-IFO01": 24}
+"""Unequal units, as in real rounds: the small one shows what disclosure control withholds."""
 DEV_SECRET = "dev-only-auth-secret-never-in-production"
 PARTICIPANTS_PER_UNIT = 6
 INSTRUMENT = "insikt-livssituation"
@@ -96,8 +98,8 @@ def load(survey_url: str, outcome_url: str, seed: int = 2026) -> dict[str, str]:
         links = {
             row["unit_id"]: row["link"] for row in _ok(survey.get(f"/v1/rounds/{survey_round['id']}/links")).json()
         }
-        for unit_id in UNITS:
-            for _ in range(RESPONSES_PER_UNIT):
+        for unit_id, count in RESPONSES.items():
+            for _ in range(count):
                 _ok(survey.post("/v1/responses", json=_response(rng, links[unit_id])))
     with httpx.Client(base_url=outcome_url, timeout=30, headers=headers) as outcome:
         for unit_id, unit in UNITS.items():

@@ -2,6 +2,7 @@
 from a published total and its published siblings, at any level."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -27,16 +28,19 @@ RESPECT = Question(
     positive=frozenset({"1", "2"}),
     non_substantive=frozenset({"9"}),
 )
+RESPECT_REQUIRED = replace(RESPECT, always_answered=True)
 RATING = Question(link_id="betyg", kind="rating", order=tuple(str(i) for i in range(1, 11)), numeric=True)
 
 
-def _round(units: dict[str, UnitCounts], municipality: dict[str, str]) -> dict[tuple[str, str], LevelFigures]:
+def _round(
+    units: dict[str, UnitCounts], municipality: dict[str, str], questions: Sequence[Question] = (SATISFACTION, RESPECT)
+) -> dict[tuple[str, str], LevelFigures]:
     groups: dict[tuple[str, str], list[str]] = {}
     for unit, code in municipality.items():
         groups.setdefault(("municipality", code), []).append(unit)
     groups[("round", "r")] = list(units)
     partitions = [(("round", "r"), [g for g in groups if g[0] == "municipality"])]
-    return tabulate([SATISFACTION, RESPECT, RATING], units, groups, K, partitions=partitions)
+    return tabulate([*questions, RATING], units, groups, K, partitions=partitions)
 
 
 def test_shares_and_roll_ups_from_summed_counts() -> None:
@@ -73,12 +77,44 @@ def test_a_small_unit_is_withheld_and_a_sibling_goes_with_it() -> None:
 
 
 def test_a_small_vet_inte_count_hides_the_n_and_keeps_the_share() -> None:
-    units = {"A": UnitCounts(12, {"bemotande": {"1": 6, "2": 6, "9": 2}})}
+    units = {"A": UnitCounts(14, {"bemotande": {"1": 6, "2": 6, "9": 2}})}
     figures = _round(units, {"A": "0580"})
     a = figures[("unit", "A")].questions["bemotande"]
     assert a.answers["9"] == Cell(None, BELOW_K)
     assert a.n.value is None  # n − 12 substantive would give the 2 Vet inte away
     assert a.share is not None and a.share.value == 1.0
+
+
+def test_every_respondent_answered_yet_the_vet_inte_count_cannot_be_read_off_the_response_count() -> None:
+    # 40 responses, all 40 answered: n is the response count, so publishing the share's
+    # denominator (38) would give the 2 Vet inte away. An optional item hides its n instead,
+    # since 40 − 38 could be skips; an item the questionnaire requires has no skips to hide behind.
+    units = {"A": UnitCounts(40, {"bemotande": {"1": 20, "2": 10, "3": 8, "9": 2}})}
+    optional = _round(units, {"A": "0580"})[("unit", "A")]
+    assert optional.responses == Cell(40)
+    assert optional.questions["bemotande"].n.value is None
+    assert optional.questions["bemotande"].share is not None
+
+    required = _round(units, {"A": "0580"}, (replace(SATISFACTION, always_answered=True),))[("unit", "A")]
+    figures = required.questions["bemotande"]
+    assert required.responses == Cell(40)
+    assert figures.n == Cell(40)
+    assert figures.answers["9"] == Cell(None, BELOW_K)
+    assert figures.share is None and figures.share_suppressed == COMPLEMENTARY
+    shown = [cell.value for cell in figures.answers.values() if cell.value is not None]
+    assert len(shown) <= 1  # two of 1, 2, 3 would give the share's denominator back
+
+
+def test_a_required_items_vet_inte_is_not_chosen_to_protect_another_answer() -> None:
+    # "4" is small; Vet inte (5) is the smallest other answer, but withholding it would take the
+    # share with it (n is the response count), so "3" is withheld instead.
+    units = {"A": UnitCounts(90, {"bemotande": {"1": 30, "2": 40, "3": 12, "4": 3, "9": 5}})}
+    figures = _round(units, {"A": "0580"}, (replace(SATISFACTION, always_answered=True),))[("unit", "A")]
+    bemotande = figures.questions["bemotande"]
+    assert bemotande.answers["4"] == Cell(None, BELOW_K)
+    assert bemotande.answers["3"] == Cell(None, COMPLEMENTARY)
+    assert bemotande.answers["9"] == Cell(5)
+    assert bemotande.share is not None and (bemotande.share.positive, bemotande.share.denominator) == (70, 85)
 
 
 def test_a_rating_shows_mean_and_spread_and_withholds_its_whole_distribution_when_any_count_is_small() -> None:
@@ -125,12 +161,9 @@ def _only_one_hidden(cells: Sequence[Cell | None]) -> bool:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(unit, min_size=1, max_size=5))
 def test_nothing_withheld_can_be_recovered_at_any_level(drawn: list[tuple[dict[str, dict[str, int]], str]]) -> None:
-    units = {
-        f"u{i}": UnitCounts(max((sum(a.values()) for a in answers.values()), default=0), answers)
-        for i, (answers, _) in enumerate(drawn)
-    }
+    units = {f"u{i}": _with_respekt_required(answers) for i, (answers, _) in enumerate(drawn)}
     municipality = {f"u{i}": code for i, (_, code) in enumerate(drawn)}
-    figures = _round(units, municipality)
+    figures = _round(units, municipality, (SATISFACTION, RESPECT_REQUIRED))
     groups: dict[tuple[str, str], list[str]] = {("round", "r"): list(units)}
     for u, code in municipality.items():
         groups.setdefault(("municipality", code), []).append(u)
@@ -139,6 +172,14 @@ def test_nothing_withheld_can_be_recovered_at_any_level(drawn: list[tuple[dict[s
         *(p for level, level_figures in figures.items() for p in _within_level(level, level_figures)),
     ]
     assert problems == []
+
+
+def _with_respekt_required(answers: dict[str, dict[str, int]]) -> UnitCounts:
+    """Bemötande may be skipped; every response answers respekt (topped up with "3" answers)."""
+    responses = max(sum(a.values()) for a in answers.values())
+    respekt = dict(answers["respekt"])
+    respekt["3"] = respekt.get("3", 0) + responses - sum(respekt.values())
+    return UnitCounts(responses, {"bemotande": answers["bemotande"], "respekt": respekt})
 
 
 def _across_units(
@@ -173,6 +214,14 @@ def _within_level(level: tuple[str, str], figures: LevelFigures) -> list[str]:
                 problems.append(f"{q} substantive answer at {level} from the share's denominator")
             if _published(question.n) and not _published(answers.get("9")):
                 problems.append(f"{q} Vet inte at {level} from n minus the share's denominator")
+    respekt = figures.questions["respekt"]
+    if _published(figures.responses):
+        if respekt.share is not None and not _published(respekt.answers.get("9")):
+            problems.append(f"respekt Vet inte at {level} from the responses minus the share's denominator")
+        if _only_one_hidden([respekt.answers.get(a) for a in "12349"]):
+            problems.append(f"a respekt answer at {level} from the responses")
+    elif _published(respekt.n):
+        problems.append(f"responses at {level} from respekt's n")
     withheld = [figures.questions[q].share_suppressed is not None for q in ("bemotande", "respekt")]
     if figures.areas["bemotande"].index is not None and sum(withheld) == 1:
         problems.append(f"a question's share at {level} from the area index")

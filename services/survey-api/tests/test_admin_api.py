@@ -167,6 +167,28 @@ def test_publishing_opening_closing_and_unit_changes_are_published_as_events(
     assert closed["time"] == f"{today.isoformat()}T00:00:00Z"
 
 
+def test_the_published_event_says_which_items_every_response_answers(client: TestClient, bus: InProcessBus) -> None:
+    """Reporting protects a small Vet inte count differently when n is bound to be the response count."""
+    follow_up = {
+        "linkId": "varfor",
+        "text": "Vad var dåligt?",
+        "type": "group",
+        "enableWhen": [{"question": "bemotande", "operator": "=", "answerCode": "2"}],
+        "item": [{**ITEMS[0], "linkId": "orsak", "text": "Orsak"}],
+    }
+    optional = {**ITEMS[0], "linkId": "valfri", "text": "Valfri", "required": False}
+    questionnaire = client.post("/v1/questionnaires", json={"title": "Enkät", "item": [*ITEMS, optional, follow_up]})
+    client.post(f"/v1/questionnaires/{questionnaire.json()['id']}/publish")
+
+    [published] = _events(bus, QUESTIONNAIRE_PUBLISHED, 1)
+    assert {i["link_id"]: i["always_answered"] for i in published["data"]["items"]} == {
+        "bemotande": True,  # required, asked of everyone
+        "betyg": False,
+        "valfri": False,
+        "orsak": False,  # required, but only asked after a "Dåligt"
+    }
+
+
 def test_a_round_needs_a_published_version_of_the_organisations_questionnaire(
     client: TestClient, bearer: Bearer
 ) -> None:

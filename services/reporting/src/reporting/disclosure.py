@@ -64,6 +64,7 @@ def protect(
     also_primary: Iterable[K] = (),
     exempt: Iterable[K] = (),
     follows: Mapping[K, K] | None = None,
+    reluctant: Iterable[K] = (),
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden member.
 
@@ -77,6 +78,8 @@ def protect(
     counts that are never withheld for being small themselves (the numerator of a share whose
     denominator reaches k), though they may still be hidden to protect another cell; ``follows``
     maps such a numerator to its denominator: it is hidden whenever the denominator is.
+    ``reluctant`` names cells to pick as a complement only when no other part would do (a Vet inte
+    count whose withholding would take a share with it).
     """
     equations = list(equations)
     never_small = set(exempt)
@@ -84,6 +87,7 @@ def protect(
     primary = small | set(also_primary)
     hidden = set(primary)
     leaders = dict(follows or {})
+    last_resort = set(reluctant)
     changed = True
     while changed:
         changed = False
@@ -96,7 +100,8 @@ def protect(
             if sum(1 for m in members if m in hidden) != 1:
                 continue
             visible = sorted(
-                (part for part in set(equation.parts) if part not in hidden), key=lambda p: (counts[p], str(p))
+                (part for part in set(equation.parts) if part not in hidden),
+                key=lambda p: (p in last_resort, counts[p], str(p)),
             )
             if equation.hide_total_first and equation.total not in hidden:
                 hidden.add(equation.total)

@@ -57,6 +57,9 @@ class QuestionDefinition(BaseModel):
     options: list[OptionDefinition] = Field(default_factory=list)
     min_value: float | None = None
     max_value: float | None = None
+    always_answered: bool = False
+    """Every response answers it (required, and no enableWhen on it or a group above it): its number
+    of answers is the unit's number of responses, which reporting's disclosure control relies on."""
 
 
 class QuestionnairePublished(BaseModel):

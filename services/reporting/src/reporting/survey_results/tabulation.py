@@ -9,7 +9,7 @@ cell is the only unknown of an equation whose other members are published, acros
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from insikt_common.contracts.survey import QuestionDefinition
 from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell, Equation, protect
@@ -36,6 +36,9 @@ class Question:
     values: Mapping[str, float] = field(default_factory=dict)
     numeric: bool = False
     """Answers are numbers (a 1–10 rating): a mean and spread are reported."""
+    always_answered: bool = False
+    """Every response answers it, as anyone reading the questionnaire knows: its n is the number of
+    responses, so a small Vet inte count is protected through the share rather than through n."""
 
     @property
     def has_share(self) -> bool:
@@ -66,6 +69,7 @@ def question_from_definition(definition: QuestionDefinition) -> Question:
         non_substantive=frozenset(o.code for o in options if o.non_substantive),
         values=values,
         numeric=definition.kind in NUMERIC_KINDS or (definition.kind != "choice" and bool(values)),
+        always_answered=definition.always_answered,
     )
 
 
@@ -136,7 +140,7 @@ def tabulate(
     for level, members in groups.items():
         raw[level] = _sum_counts([units[u] for u in members if u in units])
 
-    counts, equations, exempt, follows = _cells(raw, all_questions, answer_keys, areas)
+    counts, equations, roles = _cells(raw, all_questions, answer_keys, areas)
 
     measures = [key[1:] for key in counts if key[0] == ("unit", next(iter(units)))] if units else []
     for level, members in groups.items():
@@ -151,7 +155,7 @@ def tabulate(
         counts,
         equations,
         k,
-        (exempt, follows),
+        roles,
         numeric=[(level, q.link_id, answer_keys[q.link_id]) for level in raw for q in all_questions if q.numeric],
         splits=[((total, *measure), (rest, *measure)) for total, rest in splits for measure in measures],
     )
@@ -162,11 +166,19 @@ def tabulate(
     }
 
 
+class CellRoles(NamedTuple):
+    """What ``disclosure.protect`` needs to know about cells beyond their counts."""
+
+    exempt: set[Key]
+    follows: dict[Key, Key]
+    reluctant: set[Key]
+
+
 def _protect_all(
     counts: Mapping[Key, int],
     equations: Sequence[Equation[Key]],
     k: int,
-    numerators: tuple[set[Key], dict[Key, Key]],
+    roles: "CellRoles",
     *,
     numeric: Sequence[tuple[Level, str, list[str]]],
     splits: Sequence[tuple[Key, Key]],
@@ -176,7 +188,15 @@ def _protect_all(
     split off from a total (see ``tabulate``) takes the total with it when withheld."""
     extra: set[Key] = set()
     while True:
-        cells = protect(counts, equations, k, also_primary=extra, exempt=numerators[0], follows=numerators[1])
+        cells = protect(
+            counts,
+            equations,
+            k,
+            also_primary=extra,
+            exempt=roles.exempt,
+            follows=roles.follows,
+            reluctant=roles.reluctant,
+        )
         grown = set(extra)
         for level, link_id, answers in numeric:
             answer_cells = [(level, link_id, "a", a) for a in answers]
@@ -193,12 +213,13 @@ def _cells(
     questions: Sequence[Question],
     answer_keys: Mapping[str, list[str]],
     areas: Mapping[str, list[Question]],
-) -> tuple[dict[Key, int], list[Equation[Key]], set[Key], dict[Key, Key]]:
+) -> tuple[dict[Key, int], list[Equation[Key]], "CellRoles"]:
     """Each level's cells and the equations within a level (answers to n, questions to area)."""
     counts: dict[Key, int] = {}
     equations: list[Equation[Key]] = []
     exempt: set[Key] = set()
     follows: dict[Key, Key] = {}
+    reluctant: set[Key] = set()
     for level, unit_counts in raw.items():
         counts[(level, "responses")] = unit_counts.responses
         for q in questions:
@@ -208,10 +229,15 @@ def _cells(
                 counts[cell] = answers.get(a, 0)
             counts[(level, q.link_id, "n")] = sum(answers.values())
             equations.append(Equation((level, q.link_id, "n"), tuple(answer_cells)))
+            if q.always_answered:
+                # Its n is the response count: a withheld n would be published anyway.
+                equations.append(Equation((level, "responses"), ((level, q.link_id, "n"),)))
             if q.has_share:
                 positive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.positive]
                 substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
                 non_substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.non_substantive]
+                if q.always_answered:
+                    reluctant.update(non_substantive)  # withheld, it would take the share with it
                 counts[(level, q.link_id, "pos")] = sum(counts[c] for c in positive)
                 counts[(level, q.link_id, "sub")] = sum(counts[c] for c in substantive)
                 exempt.add((level, q.link_id, "pos"))
@@ -220,7 +246,12 @@ def _cells(
                 equations.append(Equation((level, q.link_id, "sub"), tuple(substantive)))
                 equations.append(
                     Equation(
-                        (level, q.link_id, "n"), ((level, q.link_id, "sub"), *non_substantive), hide_total_first=True
+                        (level, q.link_id, "n"),
+                        ((level, q.link_id, "sub"), *non_substantive),
+                        # An optional item's skips keep its Vet inte from showing as responses − the
+                        # share's denominator once n is withheld; a required item has none, so the
+                        # share goes instead.
+                        hide_total_first=not q.always_answered,
                     )
                 )
         for area, area_questions in areas.items():
@@ -231,7 +262,7 @@ def _cells(
             exempt.add((level, "area", area, "pos"))
             follows[(level, "area", area, "pos")] = (level, "area", area, "sub")
 
-    return counts, equations, exempt, follows
+    return counts, equations, CellRoles(exempt, follows, reluctant)
 
 
 def _figures(

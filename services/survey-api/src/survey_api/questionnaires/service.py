@@ -16,8 +16,8 @@ from survey_api.questionnaires.schemas import (
     QuestionnaireContent,
     QuestionnaireRead,
     QuestionnaireSummary,
-    walk,
 )
+from survey_api.responses.validation import answerable
 
 
 def create(session: Session, organisation_id: str, data: QuestionnaireContent) -> QuestionnaireRead:
@@ -127,11 +127,11 @@ def published_event(questionnaire: Questionnaire) -> QuestionnairePublished:
         questionnaire_id=questionnaire.id,
         version=questionnaire.version,
         title_sv=questionnaire.title,
-        items=[_definition(i) for i in walk(items_of(questionnaire)) if i.type != "group"],
+        items=[_definition(item, not gates) for item, gates in answerable(items_of(questionnaire))],
     )
 
 
-def _definition(item: Item) -> QuestionDefinition:
+def _definition(item: Item, unconditional: bool) -> QuestionDefinition:
     assert item.kind is not None
     return QuestionDefinition(
         link_id=item.link_id,
@@ -151,6 +151,7 @@ def _definition(item: Item) -> QuestionDefinition:
         ],
         min_value=item.min_value,
         max_value=item.max_value,
+        always_answered=item.required and unconditional,
     )
 
 
