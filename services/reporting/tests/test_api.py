@@ -104,6 +104,14 @@ def test_each_role_sees_what_it_may_and_nothing_else_exists_for_it(client: TestC
     assert client.get("/v1/reports/surveys").json() == []
 
 
+def test_an_outcome_report_covers_all_time_or_one_calendar_year(client: TestClient) -> None:
+    path = f"/v1/reports/outcomes/units/{UNIT.id}"
+    assert client.get(path, headers=ADMIN).json()["year"] is None
+    assert client.get(path, params={"year": 2026}, headers=ADMIN).json()["year"] == 2026
+    refused = client.get(path, params={"year": "2026-01-01"}, headers=ADMIN)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "query.year"
+
+
 def test_a_published_round_is_readable_without_a_token_still_suppressed_and_without_comments(
     client: TestClient,
 ) -> None:

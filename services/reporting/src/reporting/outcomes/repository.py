@@ -1,6 +1,6 @@
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -13,11 +13,9 @@ from reporting.outcomes.models import (
 )
 
 
-def participant_count(session: Session, unit_id: str, participant_ids: set[str] | None = None) -> int:
-    statement = select(func.count()).select_from(ParticipantEntry).where(col(ParticipantEntry.unit_id) == unit_id)
-    if participant_ids is not None:
-        statement = statement.where(col(ParticipantEntry.id).in_(participant_ids))
-    return session.execute(statement).scalar_one()
+def participant_ids(session: Session, unit_id: str) -> list[str]:
+    statement = select(col(ParticipantEntry.id)).where(col(ParticipantEntry.unit_id) == unit_id)
+    return list(session.scalars(statement))
 
 
 def assessments(session: Session, unit_id: str) -> list[AssessmentEntry]:

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -13,8 +12,10 @@ from reporting.outcomes.schemas import OutcomeUnitReport
 router = APIRouter(prefix="/v1/reports/outcomes", tags=["outcome reports"])
 
 Programme = Annotated[str | None, Query(description="only participants with an intervention of this kind")]
-PeriodFrom = Annotated[date | None, Query(alias="from", description="first day of the period")]
-PeriodTo = Annotated[date | None, Query(alias="to", description="last day of the period")]
+Year = Annotated[
+    int | None,
+    Query(ge=1900, le=2999, description="one calendar year (reports follow calendar years); all time when left out"),
+]
 Threshold = Annotated[
     float, Query(gt=0, description="scale steps of change that count as improved or worse (default one step)")
 ]
@@ -28,8 +29,7 @@ def get_outcome_unit_report(
     request: Request,
     principal: CurrentPrincipal,
     programme: Programme = None,
-    period_from: PeriodFrom = None,
-    period_to: PeriodTo = None,
+    year: Year = None,
     threshold_steps: Threshold = 1.0,
 ) -> OutcomeUnitReport:
     """Participants, change from baseline per instrument area, GAS T-score and endings for one unit."""
@@ -39,8 +39,7 @@ def get_outcome_unit_report(
         request.app.state.settings.min_cell_count,
         principal,
         programme=programme,
-        period_from=period_from,
-        period_to=period_to,
+        year=year,
         threshold_steps=threshold_steps,
     )
 
@@ -53,8 +52,7 @@ def get_outcome_unit_report_csv(
     request: Request,
     principal: CurrentPrincipal,
     programme: Programme = None,
-    period_from: PeriodFrom = None,
-    period_to: PeriodTo = None,
+    year: Year = None,
     threshold_steps: Threshold = 1.0,
     sep: Annotated[Separator, Query()] = ",",
 ) -> Response:
@@ -65,8 +63,7 @@ def get_outcome_unit_report_csv(
         request.app.state.settings.min_cell_count,
         principal,
         programme=programme,
-        period_from=period_from,
-        period_to=period_to,
+        year=year,
         threshold_steps=threshold_steps,
     )
     return outcome_csv(report, sep, f"outcomes-{unit_id}")

@@ -56,8 +56,9 @@ class OutcomeUnitReport(BaseModel):
     unit: UnitInfo
     programme: str | None
     """The intervention kind the report is limited to, if any."""
-    period_from: str | None
-    period_to: str | None
+    year: int | None
+    """The calendar year the report covers (assessments, changes, endings in it; goals as rated by its
+    end); null for all time."""
     min_cell_count: int
     participants: CountCell
     areas: list[AreaResult]

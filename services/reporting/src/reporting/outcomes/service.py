@@ -1,6 +1,7 @@
 """Outcome reports, aggregated at query time from per-participant facts (so erasure is immediate)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -10,8 +11,10 @@ from reporting import access
 from reporting.directory import repository as directory
 from reporting.directory.models import UnitEntry
 from reporting.disclosure import COMPLEMENTARY, Cell, Equation, protect, suppress_total
-from reporting.outcomes import repository
+from reporting.outcomes import differencing, repository
 from reporting.outcomes.change import Scored, changes, days_in_intervention, verdict, within_period
+from reporting.outcomes.differencing import ALL_PROGRAMMES, ALL_TIME, WHOLE_UNIT, Member, Section
+from reporting.outcomes.models import AssessmentEntry, GoalEntry, InstrumentEntry, InterventionEntry
 from reporting.outcomes.schemas import AreaChange, AreaResult, Endings, GoalAttainment, OutcomeUnitReport
 from reporting.statistics import Moments, gas_t_score, median, summarise
 from reporting.survey_results.schemas import CountCell, IntervalRead, UnitInfo
@@ -27,47 +30,77 @@ def unit_report(
     principal: Principal,
     *,
     programme: str | None = None,
-    period_from: date | None = None,
-    period_to: date | None = None,
+    year: int | None = None,
     threshold_steps: float = 1.0,
 ) -> OutcomeUnitReport:
     """Participants, change from baseline per instrument area, goal attainment and endings for one unit.
 
-    ``programme`` limits the report to participants with an intervention of that kind at the unit;
-    a section of it is withheld where the unit's whole report minus it would be a count below k.
+    ``programme`` limits the report to participants with an intervention of that kind at the unit,
+    ``year`` to one calendar year. A section is withheld where another report of the unit could be
+    subtracted from it to single out fewer than k participants (``differencing``).
     """
     unit = directory.get_or_raise(session, unit_id)
     organisation = unit.organisation_id or repository.organisation_of_unit(session, unit_id)
     access.check_unit(principal, organisation, unit_id, public=False)
-    options = {"period_from": period_from, "period_to": period_to, "threshold_steps": threshold_steps}
-    report = _report(session, unit, k, programme=programme, **options)  # type: ignore[arg-type]
-    if programme is None:
-        return report
-    return _without_small_remainders(report, _report(session, unit, k, programme=None, **options), k)  # type: ignore[arg-type]
+    data = _UnitData.load(session, unit)
+    requested = Member(programme, year)
+    report = _report(data, k, requested, threshold_steps)
+    family = {member: _section_counts(_report(data, 1, member, threshold_steps)) for member in _family(data, requested)}
+    return _withhold(report, differencing.withheld(family, requested, k))
 
 
-def _report(
-    session: Session,
-    unit: UnitEntry,
-    k: int,
-    *,
-    programme: str | None,
-    period_from: date | None,
-    period_to: date | None,
-    threshold_steps: float,
-) -> OutcomeUnitReport:
-    unit_id = unit.id
-    interventions = repository.interventions(session, unit_id)
+@dataclass(frozen=True)
+class _UnitData:
+    """Everything one unit's outcome reports are computed from, read once per request."""
+
+    unit: UnitEntry
+    participants: list[str]
+    interventions: list[InterventionEntry]
+    assessments: list[AssessmentEntry]
+    goals: list[GoalEntry]
+    instruments: dict[str, InstrumentEntry]
+
+    @classmethod
+    def load(cls, session: Session, unit: UnitEntry) -> "_UnitData":
+        return cls(
+            unit=unit,
+            participants=repository.participant_ids(session, unit.id),
+            interventions=repository.interventions(session, unit.id),
+            assessments=repository.assessments(session, unit.id),
+            goals=repository.goals(session, unit.id, None),
+            instruments=repository.latest_instruments(session),
+        )
+
+    def years(self) -> set[int]:
+        days = [
+            *(a.assessed_on for a in self.assessments),
+            *(i.ended_on for i in self.interventions if i.ended_on is not None),
+            *(g.changed_on for g in self.goals),
+        ]
+        return {d.year for d in days}
+
+
+def _family(data: _UnitData, requested: Member) -> list[Member]:
+    """Every report of the unit that could be set beside the requested one."""
+    kinds = {i.kind for i in data.interventions if i.kind is not None}
+    years = data.years() | ({requested.year} if requested.year is not None else set())
+    programmes: list[str | None] = [WHOLE_UNIT, ALL_PROGRAMMES, *sorted(kinds)]
+    return [Member(p, y) for p in programmes for y in [ALL_TIME, *sorted(years)]]
+
+
+def _report(data: _UnitData, k: int, member: Member, threshold_steps: float) -> OutcomeUnitReport:
+    period_from, period_to = _period(member.year)
+    interventions = data.interventions
     included: set[str] | None = None
-    if programme is not None:
-        interventions = [i for i in interventions if i.kind == programme]
+    if member.programme == ALL_PROGRAMMES:
         included = {i.participant_id for i in interventions}
-    assessments = [
-        a for a in repository.assessments(session, unit_id) if included is None or a.participant_id in included
-    ]
-    instruments = repository.latest_instruments(session)
+    elif member.programme is not None:
+        interventions = [i for i in interventions if i.kind == member.programme]
+        included = {i.participant_id for i in interventions}
+    assessments = [a for a in data.assessments if included is None or a.participant_id in included]
+    instruments = data.instruments
 
-    participants = suppress_total(repository.participant_count(session, unit_id, included), k)
+    participants = suppress_total(sum(1 for p in data.participants if included is None or p in included), k)
 
     per_occasion: dict[tuple[str, str, str], Moments] = defaultdict(Moments)
     scored: dict[tuple[str, str], list[Scored]] = defaultdict(list)
@@ -130,25 +163,28 @@ def _report(
         )
 
     return OutcomeUnitReport(
-        unit=UnitInfo.model_validate(unit, from_attributes=True),
-        programme=programme,
-        period_from=period_from.isoformat() if period_from else None,
-        period_to=period_to.isoformat() if period_to else None,
+        unit=UnitInfo.model_validate(data.unit, from_attributes=True),
+        programme=member.programme,
+        year=member.year,
         min_cell_count=k,
         participants=_count(participants),
         areas=areas,
         changes=area_changes,
-        goals=_goals(session, unit_id, included, period_to, k),
+        goals=_goals(data.goals, included, period_to, k),
         endings=_endings(interventions, period_from, period_to, k),
     )
 
 
-def _goals(session: Session, unit_id: str, included: set[str] | None, until: date | None, k: int) -> GoalAttainment:
+def _period(year: int | None) -> tuple[date | None, date | None]:
+    return (None, None) if year is None else (date(year, 1, 1), date(year, 12, 31))
+
+
+def _goals(goals: list[GoalEntry], included: set[str] | None, until: date | None, k: int) -> GoalAttainment:
     """Each participant's T-score over their rated goals (equal weights unless set), then the mean."""
     by_participant: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for goal in repository.goals(session, unit_id, until):
+    for goal in goals:
         level = goal.attainment
-        if level is None or goal.status == "abandoned":
+        if level is None or goal.status == "abandoned" or (until is not None and goal.changed_on > until):
             continue
         if included is None or goal.participant_id in included:
             by_participant[goal.participant_id].append((level, goal.weight))
@@ -176,46 +212,51 @@ def _endings(interventions: list, period_from: date | None, period_to: date | No
     )
 
 
-def _without_small_remainders(part: OutcomeUnitReport, whole: OutcomeUnitReport, k: int) -> OutcomeUnitReport:
-    """Withhold each section of a programme's report in which some published count, subtracted
-    from the same published count of the whole unit, leaves 1 to k − 1 participants."""
+def _section_counts(report: OutcomeUnitReport) -> dict[Section, tuple[int, ...]]:
+    """Each section's counts, as computed with k = 1 (nothing withheld but zeros, read as 0)."""
 
-    def small_remainder(mine: CountCell, all_: CountCell) -> bool:
-        return mine.value is not None and all_.value is not None and 0 < all_.value - mine.value < k
+    def n(cell: CountCell) -> int:
+        return cell.value or 0
 
+    counts: dict[Section, tuple[int, ...]] = {
+        ("participants",): (n(report.participants),),
+        ("goals",): (n(report.goals.participants),),
+        ("endings",): tuple(n(getattr(report.endings, c)) for c in ("ended", *ENDINGS)),
+    }
+    for c in report.changes:
+        counts[("change", c.instrument_id, c.area)] = tuple(n(getattr(c, v)) for v in ("participants", *VERDICTS))
+    for a in report.areas:
+        counts[("area", a.instrument_id, a.area, a.occasion)] = (n(a.assessments),)
+    return counts
+
+
+def _withhold(report: OutcomeUnitReport, sections: set[Section]) -> OutcomeUnitReport:
+    """Blank the given sections: their counts complementary, their means and shares absent."""
     hidden = CountCell(value=None, suppressed=COMPLEMENTARY)
     update: dict[str, object] = {}
-    if small_remainder(part.participants, whole.participants):
+    if ("participants",) in sections:
         update["participants"] = hidden
-    wholes = {(c.instrument_id, c.area): c for c in whole.changes}
-    changes = []
-    for change in part.changes:
-        other = wholes.get((change.instrument_id, change.area))
-        counts = ("participants", *VERDICTS)
-        if other is not None and any(small_remainder(getattr(change, c), getattr(other, c)) for c in counts):
-            withheld = change.model_copy(
-                update={c: hidden for c in counts}
-                | {f"share_{v}": None for v in VERDICTS}
-                | {"mean_baseline": None, "mean_latest": None, "mean_change": None, "change_interval": None}
-            )
-            changes.append(withheld)
-        else:
-            changes.append(change)
-    update["changes"] = changes
-    if small_remainder(part.goals.participants, whole.goals.participants):
+    if ("goals",) in sections:
         update["goals"] = GoalAttainment(participants=hidden, mean_t_score=None, t_score_interval=None)
-    ending_counts = ("ended", *ENDINGS)
-    if any(small_remainder(getattr(part.endings, c), getattr(whole.endings, c)) for c in ending_counts):
-        update["endings"] = Endings(**{c: hidden for c in ending_counts}, median_days_in_intervention=None)
-    areas = {(a.instrument_id, a.area, a.occasion): a for a in whole.areas}
+    if ("endings",) in sections:
+        update["endings"] = Endings(**{c: hidden for c in ("ended", *ENDINGS)}, median_days_in_intervention=None)
+    update["changes"] = [
+        c.model_copy(
+            update={v: hidden for v in ("participants", *VERDICTS)}
+            | {f"share_{v}": None for v in VERDICTS}
+            | {"mean_baseline": None, "mean_latest": None, "mean_change": None, "change_interval": None}
+        )
+        if ("change", c.instrument_id, c.area) in sections
+        else c
+        for c in report.changes
+    ]
     update["areas"] = [
         a.model_copy(update={"assessments": hidden, "mean_score": None})
-        if (other_area := areas.get((a.instrument_id, a.area, a.occasion))) is not None
-        and small_remainder(a.assessments, other_area.assessments)
+        if ("area", a.instrument_id, a.area, a.occasion) in sections
         else a
-        for a in part.areas
+        for a in report.areas
     ]
-    return part.model_copy(update=update)
+    return report.model_copy(update=update)
 
 
 def _count(cell: Cell) -> CountCell:

@@ -1,0 +1,116 @@
+"""Which sections of an outcome report to withhold because another report of the same unit could
+be subtracted from it. Pure functions, no I/O.
+
+A unit's outcome reports form a fixed family: the whole unit or one programme, for all time or one
+calendar year. Two members nest when one's participants or assessments are all among the other's:
+a programme's inside the unit's, a year's inside all time, and the goals rated by the end of one
+year inside those rated by the end of a later one. The years' assessments and endings also add up
+to all time. Where subtracting the inner member of a nested pair from the outer, or the other years
+from all time, would single out 1 to k − 1 participants or assessments, the narrower report's
+section is withheld (the unit's whole report, and all time, stay as they are); and every programme's
+section is withheld where the unit minus all its programmes together would.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from reporting.disclosure import COMPLEMENTARY, Equation, protect
+
+WHOLE_UNIT = None
+ALL_TIME = None
+ALL_PROGRAMMES = "*"
+"""The participants of every programme together: the complement of 'no programme'."""
+
+Section = tuple[str, ...]
+"""``("participants",)``, ``("goals",)``, ``("endings",)``, ``("change", instrument, area)`` or
+``("area", instrument, area, occasion)``."""
+ADDITIVE_OVER_YEARS = frozenset({"area", "endings"})
+"""Sections whose counts for the years add up to all time (each assessment or ending has one date)."""
+CUMULATIVE_OVER_YEARS = frozenset({"goals"})
+"""Sections that hold everything up to the end of the year: a year's sit inside every later year's."""
+
+
+@dataclass(frozen=True)
+class Member:
+    programme: str | None
+    year: int | None
+
+
+def withheld(family: Mapping[Member, Mapping[Section, tuple[int, ...]]], requested: Member, k: int) -> set[Section]:
+    """The sections of ``requested`` to withhold, given every member's unsuppressed counts.
+
+    A section's counts are a tuple (a change row: participants, improved, unchanged, worse); a
+    section a member does not have counts as zeros.
+    """
+    row = [m for m in family if m.programme == requested.programme]
+    by_nesting = {m: _withheld_by_nesting(family, m, k) for m in row}
+    return by_nesting[requested] | set(_hidden_by_years(family, requested, by_nesting, k))
+
+
+def _withheld_by_nesting(
+    family: Mapping[Member, Mapping[Section, tuple[int, ...]]], member: Member, k: int
+) -> set[Section]:
+    mine = family[member]
+    out: set[Section] = set()
+    for section in mine:
+        outers = (m for m in family if m != member and _nested(member, m, section[0]))
+        if any(_small_difference(mine[section], family[outer].get(section), k) for outer in outers):
+            out.add(section)
+    if member.programme not in (WHOLE_UNIT, ALL_PROGRAMMES):
+        unit, programmes = Member(WHOLE_UNIT, member.year), Member(ALL_PROGRAMMES, member.year)
+        if unit in family and programmes in family:
+            out.update(s for s in mine if _small_difference(family[programmes].get(s, ()), family[unit].get(s), k))
+    return out
+
+
+def _nested(inner: Member, outer: Member, kind: str) -> bool:
+    """Everything ``inner`` counts in a section of this kind, ``outer`` counts too."""
+    if ALL_PROGRAMMES in (inner.programme, outer.programme):
+        return False
+    if outer.programme not in (WHOLE_UNIT, inner.programme):
+        return False
+    if outer.year in (ALL_TIME, inner.year):
+        return True
+    return kind in CUMULATIVE_OVER_YEARS and inner.year is not None and inner.year < outer.year
+
+
+def _small_difference(a: tuple[int, ...], b: tuple[int, ...] | None, k: int) -> bool:
+    b = b or ()
+    width = max(len(a), len(b))
+    padded_a, padded_b = (*a, *(0,) * (width - len(a))), (*b, *(0,) * (width - len(b)))
+    return any(0 < abs(x - y) < k for x, y in zip(padded_a, padded_b, strict=True))
+
+
+def _hidden_by_years(
+    family: Mapping[Member, Mapping[Section, tuple[int, ...]]],
+    requested: Member,
+    by_nesting: Mapping[Member, set[Section]],
+    k: int,
+) -> Iterable[Section]:
+    """Complementary suppression over years, count by count: all time is the sum of the years, so
+    a year withheld (small, or by nesting) must not be all time minus the other years."""
+    if requested.year is ALL_TIME:
+        return []
+    years = sorted(m.year for m in by_nesting if m.year is not None)
+    found = []
+    for section in family[requested]:
+        if section[0] not in ADDITIVE_OVER_YEARS:
+            continue
+        members: dict[int | None, Member] = {y: Member(requested.programme, y) for y in (ALL_TIME, *years)}
+        rows = {y: family.get(m, {}).get(section, ()) for y, m in members.items()}
+        withheld_already = {y for y, m in members.items() if section in by_nesting.get(m, set())}
+        for i in range(max(len(r) for r in rows.values())):
+            cells = protect(
+                {y: _at(row, i) for y, row in rows.items()},
+                [Equation(ALL_TIME, tuple(years))],
+                k,
+                also_primary=withheld_already,
+            )
+            if cells[requested.year].suppressed == COMPLEMENTARY:  # a small count is withheld anyway
+                found.append(section)
+                break
+    return found
+
+
+def _at(counts: tuple[int, ...], i: int) -> int:
+    return counts[i] if i < len(counts) else 0
