@@ -9,15 +9,19 @@ rolled back and read again from the last committed offset. Catalogued event type
 has no handler for (a topic may carry several types) are passed over.
 """
 
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy import Table, insert, select, text, tuple_
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import TextClause
 
 from insikt_common.contracts.catalogue import CATALOGUE
 from insikt_common.contracts.envelope import CloudEvent, ContractError
@@ -143,11 +147,37 @@ class EventConsumer:
     def _apply_batch(self, decoded: list[_Decoded]) -> int:
         """Fast path: runs of one event type go to their batch handler, if there is one."""
         with self._sessions() as session, session.begin():
-            fresh = self._unseen(session, decoded)
+            fresh = self._claim(session, decoded)
             for run in _runs_of_one_type(fresh):
                 self._apply_run(session, run)
-            self._record_in_inbox(session, fresh)
         return len(fresh)
+
+    def _claim(self, session: Session, decoded: list[_Decoded]) -> list[_Decoded]:
+        """Record the events not yet in the inbox there, and return them (without repeats).
+
+        On PostgreSQL one statement does both: it inserts every id, passing over those already
+        there (or being recorded by a concurrent transaction that then commits), and returns the
+        ones it inserted.
+        """
+        if not decoded:
+            return []
+        if session.get_bind().dialect.name != "postgresql":
+            unseen = self._unseen(session, decoded)
+            self._record_in_inbox(session, unseen)
+            return unseen
+        events = [{"source": d.event.source, "event_id": d.event.id, "event_type": d.event.type} for d in decoded]
+        rows = session.execute(
+            _claim_statement(session.get_bind().dialect, self._inbox),
+            {"events": json.dumps(events), "on": date.today()},
+        )
+        claimed = {(source, event_id) for source, event_id in rows}
+        fresh: list[_Decoded] = []
+        for item in decoded:
+            key = (item.event.source, item.event.id)
+            if key in claimed:
+                claimed.remove(key)
+                fresh.append(item)
+        return fresh
 
     def _apply_run(self, session: Session, run: list[_Decoded]) -> None:
         batch_handler = self._batch_handlers.get(run[0].event.type)
@@ -244,3 +274,17 @@ def _runs_of_one_type(items: list[_Decoded]) -> list[list[_Decoded]]:
         else:
             runs.append([item])
     return runs
+
+
+@lru_cache(maxsize=16)
+def _claim_statement(dialect: Dialect, inbox: Table) -> TextClause:
+    """The events arrive as one JSON document: a statement whose text is the same for any number
+    of events, its rows encoded by the json module's C code."""
+    target = dialect.identifier_preparer.format_table(inbox)
+    return text(
+        f"INSERT INTO {target} (source, event_id, event_type, processed_on) "
+        "SELECT source, event_id, event_type, CAST(:on AS DATE) "
+        "FROM json_to_recordset(CAST(:events AS JSON)) "
+        "AS incoming(source VARCHAR, event_id VARCHAR, event_type VARCHAR) "
+        "ON CONFLICT DO NOTHING RETURNING source, event_id"
+    )
