@@ -32,6 +32,7 @@ class KafkaBus:
         partitions: int = 6,
         retention_ms: int = -1,
         publish_timeout_s: float = 15.0,
+        fetch_bytes_per_partition: int = 1024 * 1024,
     ) -> None:
         self._bootstrap = bootstrap_servers.split(",")
         self._client_id = client_id
@@ -39,6 +40,7 @@ class KafkaBus:
         self._partitions = partitions
         self._retention_ms = retention_ms
         self._publish_timeout_s = publish_timeout_s
+        self._fetch_bytes_per_partition = fetch_bytes_per_partition
         self._producer: KafkaProducer | None = None
         self._lock = threading.Lock()
         self._known_topics: set[str] = set()
@@ -115,6 +117,7 @@ class KafkaBus:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             metadata_max_age_ms=30_000,
+            max_partition_fetch_bytes=self._fetch_bytes_per_partition,
         )
         _wait_for_partitions(consumer, names)
         return KafkaSubscription(consumer, self._short_topic)
