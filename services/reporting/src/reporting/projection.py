@@ -118,9 +118,12 @@ def _recordset_insert(dialect: Dialect, table: Table, columns: tuple[str, ...], 
     names = ", ".join(quote(c) for c in columns)
     types = ", ".join(f"{quote(c)} {table.c[c].type.compile(dialect=dialect)}" for c in columns)
     target = dialect.identifier_preparer.format_table(table)
+    # In key order: transactions that write overlapping keys lock them in the same order, so they
+    # wait for each other instead of deadlocking.
+    key = ", ".join(quote(c.name) for c in table.primary_key.columns)
     return text(
         f"INSERT INTO {target} AS target ({names}) "
-        f"SELECT {names} FROM json_to_recordset(CAST(:rows AS JSON)) AS incoming({types}) {conflict}"
+        f"SELECT {names} FROM json_to_recordset(CAST(:rows AS JSON)) AS incoming({types}) ORDER BY {key} {conflict}"
     )
 
 

@@ -279,12 +279,14 @@ def _runs_of_one_type(items: list[_Decoded]) -> list[list[_Decoded]]:
 @lru_cache(maxsize=16)
 def _claim_statement(dialect: Dialect, inbox: Table) -> TextClause:
     """The events arrive as one JSON document: a statement whose text is the same for any number
-    of events, its rows encoded by the json module's C code."""
+    of events, its rows encoded by the json module's C code. In key order, so that two consumers
+    claiming overlapping events (the live one and a rebuild) wait for each other, never deadlock."""
     target = dialect.identifier_preparer.format_table(inbox)
     return text(
         f"INSERT INTO {target} (source, event_id, event_type, processed_on) "
         "SELECT source, event_id, event_type, CAST(:on AS DATE) "
         "FROM json_to_recordset(CAST(:events AS JSON)) "
         "AS incoming(source VARCHAR, event_id VARCHAR, event_type VARCHAR) "
+        "ORDER BY source, event_id "
         "ON CONFLICT DO NOTHING RETURNING source, event_id"
     )
