@@ -41,6 +41,7 @@ def consumer(engine: Engine, kafka_bootstrap: str, topic_prefix: str) -> Iterato
         group=spec.group,
         topics=[RESPONSE_SUBMITTED.topic],  # the only one these tests feed: a quicker group join
         handlers=spec.handlers,
+        batch_handlers=spec.batch_handlers,  # as the service runs it
         poll_timeout_s=0.2,
     )
     yield consumer

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from insikt_common.contracts.catalogue import UNIT_UPSERTED
+from insikt_common.contracts.catalogue import UNIT_UPSERTED, parse_payload
 from insikt_common.contracts.envelope import CloudEvent
-from insikt_common.contracts.survey import UnitUpserted
+from insikt_common.contracts.survey import ResponseSubmitted, UnitUpserted
 from insikt_common.contracts.units import UnitRef
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.migrations import downgrade, upgrade
@@ -44,6 +44,10 @@ def _responses(round_id: str, a: UnitRef, b: UnitRef) -> list[CloudEvent]:
     ]
 
 
+def _apply(session: Session, events: list[CloudEvent]) -> None:
+    projection.apply_responses(session, [parse_payload(e, ResponseSubmitted) for e in events])
+
+
 def _rows(session: Session, round_id: str) -> dict[str, Any]:
     def of(model: Any, *columns: str) -> list[tuple[Any, ...]]:
         table = table_of(model)
@@ -66,7 +70,7 @@ def test_a_run_of_responses_gives_the_rows_its_events_give_one_at_a_time(engine:
     in_one_go, one_by_one = str(uuid.uuid4()), str(uuid.uuid4())
     sessions = make_sessions(engine)
     with sessions.begin() as session:
-        projection.on_responses_submitted(session, _responses(in_one_go, a, b))
+        _apply(session, _responses(in_one_go, a, b))
     with sessions.begin() as session:
         for e in _responses(one_by_one, a, b):
             projection.on_response_submitted(session, e)
@@ -100,7 +104,7 @@ def test_a_second_run_adds_to_the_counters(engine: Engine) -> None:
     sessions = make_sessions(engine)
     for _ in range(2):
         with sessions.begin() as session:
-            projection.on_responses_submitted(session, _responses(round_id, a, b))
+            _apply(session, _responses(round_id, a, b))
 
     with sessions() as session:
         rows = _rows(session, round_id)
@@ -119,12 +123,8 @@ def test_units_met_in_one_run_keep_their_latest_name_and_a_known_organisation(en
         projection.on_unit_upserted(session, event(UNIT_UPSERTED, UnitUpserted(unit=known)))
     round_id = str(uuid.uuid4())
     with sessions.begin() as session:
-        projection.on_responses_submitted(
-            session, [response(round_id, known, {"q1": "1"}), response(round_id, renamed, {"q1": "2"})]
-        )
-        projection.on_responses_submitted(
-            session, [response(round_id, renamed, {"q1": "2"}), response(round_id, later, {"q1": "2"})]
-        )
+        _apply(session, [response(round_id, known, {"q1": "1"}), response(round_id, renamed, {"q1": "2"})])
+        _apply(session, [response(round_id, renamed, {"q1": "2"}), response(round_id, later, {"q1": "2"})])
 
     with sessions() as session:
         stored = session.get(UnitEntry, known.id)

@@ -76,12 +76,11 @@ def on_codes_issued(session: Session, event: CloudEvent) -> None:
 
 
 def on_response_submitted(session: Session, event: CloudEvent) -> None:
-    on_responses_submitted(session, [event])
+    apply_responses(session, [parse_payload(event, ResponseSubmitted)])
 
 
-def on_responses_submitted(session: Session, events: Sequence[CloudEvent]) -> None:
+def apply_responses(session: Session, responses: Sequence[ResponseSubmitted]) -> None:
     """Many responses at once: counters summed per key first, one statement per table."""
-    responses = [parse_payload(event, ResponseSubmitted) for event in events]
     remember_units(session, (r.unit for r in responses))
     totals: Counter[tuple[str, str, str, int]] = Counter()
     answers: Counter[tuple[str, str, str, str]] = Counter()
