@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, func, inspect, text
@@ -36,6 +37,7 @@ def add_to_counters(
     """
     if not rows:
         return
+    rows = _in_key_order(rows, key_columns)
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
         columns = tuple(rows[0])
@@ -71,6 +73,7 @@ def upsert_many(
     leaves the value already there. The keys of ``rows`` must be distinct."""
     if not rows:
         return
+    rows = _in_key_order(rows, key_columns)
     dialect = session.get_bind().dialect
     columns = tuple(rows[0])
     if dialect.name == "postgresql":
@@ -102,6 +105,13 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: Sequence[Ma
     session.execute(insert_with_conflicts(session, table).on_conflict_do_nothing(), [dict(row) for row in rows])
 
 
+def _in_key_order(rows: Sequence[Mapping[str, Any]], key_columns: Sequence[str]) -> list[Mapping[str, Any]]:
+    """Rows that update shared rows go in key order: transactions writing overlapping keys (the live
+    consumer and a rebuild) then lock them in the same order, and wait for each other instead of
+    deadlocking."""
+    return sorted(rows, key=itemgetter(*key_columns))
+
+
 def _as_document(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return {"rows": json.dumps(rows, default=_plain)}
 
@@ -118,12 +128,9 @@ def _recordset_insert(dialect: Dialect, table: Table, columns: tuple[str, ...], 
     names = ", ".join(quote(c) for c in columns)
     types = ", ".join(f"{quote(c)} {table.c[c].type.compile(dialect=dialect)}" for c in columns)
     target = dialect.identifier_preparer.format_table(table)
-    # In key order: transactions that write overlapping keys lock them in the same order, so they
-    # wait for each other instead of deadlocking.
-    key = ", ".join(quote(c.name) for c in table.primary_key.columns)
     return text(
         f"INSERT INTO {target} AS target ({names}) "
-        f"SELECT {names} FROM json_to_recordset(CAST(:rows AS JSON)) AS incoming({types}) ORDER BY {key} {conflict}"
+        f"SELECT {names} FROM json_to_recordset(CAST(:rows AS JSON)) AS incoming({types}) {conflict}"
     )
 
 

@@ -317,7 +317,7 @@ def _claim_statement(dialect: Dialect, inbox: Table) -> TextClause:
         "SELECT source, event_id, event_type, CAST(:on AS DATE) "
         "FROM json_to_recordset(CAST(:events AS JSON)) "
         "AS incoming(source VARCHAR, event_id VARCHAR, event_type VARCHAR) "
-        "ORDER BY source, event_id "
+        'ORDER BY source COLLATE "C", event_id COLLATE "C" '
         "ON CONFLICT DO NOTHING RETURNING source, event_id"
     )
 
