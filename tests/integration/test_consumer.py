@@ -41,6 +41,7 @@ def consumer(engine: Engine, kafka_bootstrap: str, topic_prefix: str) -> Iterato
         group=spec.group,
         topics=[RESPONSE_SUBMITTED.topic],  # the only one these tests feed: a quicker group join
         handlers=spec.handlers,
+        batch_handlers=spec.batch_handlers,  # as the service runs it
         poll_timeout_s=0.2,
     )
     yield consumer
@@ -147,3 +148,34 @@ def _has_report(sessions: sessionmaker[Session], round_id: str, unit_id: str) ->
         return True
     except Exception:
         return False
+
+
+def test_a_poll_fills_its_batch_from_further_fetches_while_the_broker_holds_more(
+    kafka_bootstrap: str, topic_prefix: str, produce: Callable[[str, bytes, str], None]
+) -> None:
+    bus = KafkaBus(
+        kafka_bootstrap,
+        client_id="test-fill",
+        topic_prefix=topic_prefix,
+        partitions=1,
+        fetch_bytes_per_partition=16_384,
+    )
+    topic = RESPONSE_SUBMITTED.topic
+    bus.ensure_topics([topic])
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, linger_ms=50)
+    for n in range(2_000):
+        producer.send(topic_prefix + topic, value=b"x" * 200 + str(n).encode(), key=b"U1")
+    producer.flush()
+    producer.close()
+    subscription = bus.subscribe([topic], "fill")
+    try:
+        deadline = time.monotonic() + 60
+        first: list[object] = []
+        while not first:
+            assert time.monotonic() < deadline, "nothing arrived"
+            first = list(subscription.poll(1.0, 2_000))
+        # One fetch of 16 kB holds about 70 of these messages; the batch is filled from the next ones.
+        assert len(first) > 500
+    finally:
+        subscription.close()
+        bus.close()

@@ -13,7 +13,7 @@ from insikt_common.contracts.outcome import ParticipantErased
 from insikt_common.contracts.survey import ResponseSubmitted
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.messaging.bus import OutgoingMessage
-from insikt_common.messaging.consumer import EventConsumer, dead_letter_topic
+from insikt_common.messaging.consumer import EventConsumer, PayloadBatchHandler, dead_letter_topic
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.messaging.tables import inbox_table
 
@@ -136,3 +136,47 @@ def test_runs_of_one_type_go_to_the_batch_handler_and_a_poisoned_run_falls_back_
         applied = set(session.scalars(select(seen.c.event_id)))
     assert applied == {e.id for e in [*good, later[0], later[2]]}
     assert len(bus.topic_messages(dead_letter_topic("batch"))) == 1
+
+
+def test_a_payload_batch_handler_gets_payloads_decoded_in_one_pass_and_bad_ones_are_dead_lettered(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}", "test")
+    metadata.create_all(engine)
+    bus = InProcessBus()
+    runs: list[list[str]] = []
+
+    def record_payloads(session: Session, payloads: Sequence[ResponseSubmitted]) -> None:
+        runs.append([p.round_id for p in payloads])
+        for payload in payloads:
+            if payload.round_id == "reject":
+                raise ValueError("this round is refused")
+            session.execute(insert(seen).values(event_id=payload.round_id))
+
+    worker = EventConsumer(
+        sessions=make_sessions(engine),
+        inbox=inbox,
+        bus=bus,
+        group="payloads",
+        topics=[RESPONSE_SUBMITTED.topic],
+        handlers={RESPONSE_SUBMITTED.type: _record},
+        batch_handlers={RESPONSE_SUBMITTED.type: PayloadBatchHandler(ResponseSubmitted, record_payloads)},
+        poll_timeout_s=0,
+    )
+    _send(bus, RESPONSE_SUBMITTED.topic, _response("r1").to_bytes(), _response("r2").to_bytes())
+    worker.consume_once()
+    assert runs == [["r1", "r2"]], "one run, as payloads"
+
+    invalid = _response().model_copy(update={"data": {"round_id": 42}})
+    wrong_version = _response("r-old").model_copy(update={"specversion": "0.3"})
+    later = [invalid, wrong_version, _response("reject"), _response("r3")]
+    _send(bus, RESPONSE_SUBMITTED.topic, *(e.to_bytes() for e in later))
+    worker.consume_once()
+
+    with Session(engine) as session:
+        assert set(session.scalars(select(seen.c.event_id))) == {"r1", "r2", "r3"}
+    reasons = [dict(m.headers)["dlq.reason"].decode() for m in bus.topic_messages(dead_letter_topic("payloads"))]
+    assert len(reasons) == 3
+    assert any("invalid data" in r and "round_id" in r for r in reasons)
+    assert any("specversion" in r for r in reasons)
+    assert any("refused" in r for r in reasons)

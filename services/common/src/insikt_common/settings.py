@@ -23,7 +23,8 @@ class ServiceSettings(BaseSettings):
     """For topics the services create; -1 keeps events for ever (reporting rebuilds from them)."""
     db_pool_size: int = 10
     relay_batch_size: int = 500
-    consumer_batch_size: int = 500
+    consumer_batch_size: int = 2000
+    """At most; a consumer catching up applies full batches, whose counters sum into fewer rows."""
     log_level: str = "INFO"
     auth_jwks_url: str | None = None
     """The identity provider's JWKS: RS256/ES256 tokens are verified against it."""

@@ -17,3 +17,8 @@ class Settings(ServiceSettings):
     """k: any number built from fewer answers or participants than this is suppressed."""
     rebuild_quiet_s: float = 5.0
     """A rebuild ends once no event has come for this long."""
+    rebuild_batch_size: int = 5000
+    """Events per transaction in ``reporting-rebuild`` (the live consumer keeps ``consumer_batch_size``:
+    a rebuild has no freshness to protect, and larger batches sum into fewer rows)."""
+    rebuild_fetch_bytes_per_partition: int = 4 * 1024 * 1024
+    """How much ``reporting-rebuild`` asks Kafka for per partition and fetch."""

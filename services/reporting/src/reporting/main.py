@@ -19,7 +19,9 @@ from insikt_common.contracts.catalogue import (
     ROUND_OPENED,
     UNIT_UPSERTED,
 )
+from insikt_common.contracts.survey import ResponseSubmitted
 from insikt_common.messaging.bus import MessageBus
+from insikt_common.messaging.consumer import PayloadBatchHandler
 from insikt_common.service import ConsumerSpec, ServiceDefinition, build_app
 from reporting import tables
 from reporting.admin.router import router as admin_router
@@ -52,7 +54,7 @@ CONSUMER = ConsumerSpec(
     group=CONSUMER_GROUP,
     topics=sorted({spec.topic for spec in HANDLED}),
     handlers={spec.type: handler for spec, handler in HANDLED.items()},
-    batch_handlers={RESPONSE_SUBMITTED.type: surveys.on_responses_submitted},
+    batch_handlers={RESPONSE_SUBMITTED.type: PayloadBatchHandler(ResponseSubmitted, surveys.apply_responses)},
     inbox=tables.inbox,
 )
 

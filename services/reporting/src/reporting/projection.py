@@ -1,10 +1,21 @@
-"""Helpers for read-model handlers: counters that add up in one statement on either database."""
+"""Helpers for read-model handlers: many rows in one statement, counters that add up, on either database.
 
+On PostgreSQL the rows travel as one JSON document that ``json_to_recordset`` turns back into
+rows: one statement whose text never changes however many rows it carries, so nothing is compiled
+per batch, no parameter is bound per value, and the rows are encoded by the json module's C code.
+"""
+
+import json
 from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, inspect
+from sqlalchemy import Table, func, inspect, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 from sqlmodel import SQLModel
 
 from insikt_common.db import insert_with_conflicts
@@ -20,15 +31,25 @@ def table_of(model: type[SQLModel]) -> Table:
 def add_to_counters(
     session: Session, table: Table, key_columns: Sequence[str], rows: Sequence[Mapping[str, Any]], added: Sequence[str]
 ) -> None:
-    """Insert ``rows``, or add their ``added`` columns to the rows already there with the same key."""
+    """Insert ``rows``, or add their ``added`` columns to the rows already there with the same key.
+
+    The keys of ``rows`` must be distinct (sum them first).
+    """
     if not rows:
         return
-    statement = insert_with_conflicts(session, table).values(list(rows))
+    rows = _in_key_order(rows, key_columns)
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        columns = tuple(rows[0])
+        conflict = _on_conflict_add(dialect, tuple(key_columns), tuple(added))
+        session.execute(_recordset_insert(dialect, table, columns, conflict), _as_document(rows))
+        return
+    statement = insert_with_conflicts(session, table)
     statement = statement.on_conflict_do_update(
         index_elements=list(key_columns),
         set_={column: table.c[column] + statement.excluded[column] for column in added},
     )
-    session.execute(statement)
+    session.execute(statement, [dict(row) for row in rows])
 
 
 def upsert(session: Session, table: Table, key_columns: Sequence[str], row: Mapping[str, Any]) -> None:
@@ -41,9 +62,97 @@ def upsert(session: Session, table: Table, key_columns: Sequence[str], row: Mapp
     session.execute(statement)
 
 
+def upsert_many(
+    session: Session,
+    table: Table,
+    key_columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    kept_when_null: Sequence[str] = (),
+) -> None:
+    """Insert ``rows`` or overwrite the rows with the same key; a null in a ``kept_when_null`` column
+    leaves the value already there. The keys of ``rows`` must be distinct."""
+    if not rows:
+        return
+    rows = _in_key_order(rows, key_columns)
+    dialect = session.get_bind().dialect
+    columns = tuple(rows[0])
+    if dialect.name == "postgresql":
+        conflict = _on_conflict_overwrite(dialect, tuple(key_columns), columns, tuple(kept_when_null))
+        session.execute(_recordset_insert(dialect, table, columns, conflict), _as_document(rows))
+        return
+    statement = insert_with_conflicts(session, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key_columns),
+        set_={
+            c: func.coalesce(statement.excluded[c], table.c[c]) if c in kept_when_null else statement.excluded[c]
+            for c in columns
+            if c not in key_columns
+        },
+    )
+    session.execute(statement, [dict(row) for row in rows])
+
+
 def insert_ignoring_duplicates(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows``, leaving any row whose key is already there as it is."""
     if not rows:
         return
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        columns = tuple(rows[0])
+        session.execute(_recordset_insert(dialect, table, columns, "ON CONFLICT DO NOTHING"), _as_document(rows))
+        return
     # executemany form: SQLAlchemy batches the rows into few statements without compiling each.
     session.execute(insert_with_conflicts(session, table).on_conflict_do_nothing(), [dict(row) for row in rows])
+
+
+def _in_key_order(rows: Sequence[Mapping[str, Any]], key_columns: Sequence[str]) -> list[Mapping[str, Any]]:
+    """Rows that update shared rows go in key order: transactions writing overlapping keys (the live
+    consumer and a rebuild) then lock them in the same order, and wait for each other instead of
+    deadlocking."""
+    return sorted(rows, key=itemgetter(*key_columns))
+
+
+def _as_document(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    return {"rows": json.dumps(rows, default=_plain)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")
+
+
+@lru_cache(maxsize=256)
+def _recordset_insert(dialect: Dialect, table: Table, columns: tuple[str, ...], conflict: str) -> TextClause:
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    types = ", ".join(f"{quote(c)} {table.c[c].type.compile(dialect=dialect)}" for c in columns)
+    target = dialect.identifier_preparer.format_table(table)
+    return text(
+        f"INSERT INTO {target} AS target ({names}) "
+        f"SELECT {names} FROM json_to_recordset(CAST(:rows AS JSON)) AS incoming({types}) {conflict}"
+    )
+
+
+@lru_cache(maxsize=256)
+def _on_conflict_add(dialect: Dialect, key_columns: tuple[str, ...], added: tuple[str, ...]) -> str:
+    quote = dialect.identifier_preparer.quote
+    keys = ", ".join(quote(c) for c in key_columns)
+    set_ = ", ".join(f"{quote(c)} = target.{quote(c)} + excluded.{quote(c)}" for c in added)
+    return f"ON CONFLICT ({keys}) DO UPDATE SET {set_}"
+
+
+@lru_cache(maxsize=256)
+def _on_conflict_overwrite(
+    dialect: Dialect, key_columns: tuple[str, ...], columns: tuple[str, ...], kept_when_null: tuple[str, ...]
+) -> str:
+    quote = dialect.identifier_preparer.quote
+    keys = ", ".join(quote(c) for c in key_columns)
+    set_ = ", ".join(
+        f"{quote(c)} = coalesce(excluded.{quote(c)}, target.{quote(c)})"
+        if c in kept_when_null
+        else f"{quote(c)} = excluded.{quote(c)}"
+        for c in columns
+        if c not in key_columns
+    )
+    return f"ON CONFLICT ({keys}) DO UPDATE SET {set_}"

@@ -4,10 +4,11 @@ Every Kafka message value is one JSON CloudEvent (content type
 ``application/cloudevents+json``); the Kafka key is the aggregate id whose order matters.
 """
 
+import builtins
 import secrets
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -15,13 +16,15 @@ SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
 SCHEMA_BASE = "https://insikt.se/schemas/events"
 
+P = TypeVar("P", bound=BaseModel)
+
 
 class ContractError(ValueError):
     """A message that does not follow the event contracts; it can never be handled."""
 
 
-class CloudEvent(BaseModel):
-    """A CloudEvents 1.0 envelope with the attributes Insikt always sets."""
+class Envelope(BaseModel):
+    """The CloudEvents 1.0 attributes Insikt always sets; ``CloudEvent`` and ``PayloadEvent`` add the data."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -33,6 +36,11 @@ class CloudEvent(BaseModel):
     time: datetime
     datacontenttype: str = "application/json"
     dataschema: str
+
+
+class CloudEvent(Envelope):
+    """A CloudEvents 1.0 envelope with the attributes Insikt always sets."""
+
     data: dict[str, Any] = Field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
@@ -49,6 +57,25 @@ class CloudEvent(BaseModel):
         if event.specversion != SPEC_VERSION:
             raise ContractError(f"unsupported specversion {event.specversion!r}")
         return event
+
+
+class PayloadEvent(Envelope, Generic[P]):
+    """A CloudEvent whose data is its payload model, validated in the same pass over the JSON as the
+    envelope (about half the work of ``CloudEvent.from_bytes`` followed by ``parse_payload``)."""
+
+    data: P
+
+    @classmethod
+    def parse(cls, raw: bytes | None, payload: builtins.type[P]) -> "PayloadEvent[P] | None":
+        """The event, or None when ``raw`` is not a valid event with this payload (``CloudEvent.from_bytes``
+        and ``parse_payload`` then say what is wrong)."""
+        if not raw:
+            return None
+        try:
+            event = cls[payload].model_validate_json(raw)  # type: ignore[index]
+        except ValidationError:
+            return None
+        return event if event.specversion == SPEC_VERSION else None
 
 
 def random_id() -> str:

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 ShortTopic = Callable[[str], str]
 """Maps a prefixed Kafka topic back to its contract name."""
 
+FILL_WAIT_S = 0.1
+"""How long a poll waits for a further fetch to fill its batch, when the broker is known to hold more."""
+
 
 class KafkaBus:
     def __init__(
@@ -32,6 +35,7 @@ class KafkaBus:
         partitions: int = 6,
         retention_ms: int = -1,
         publish_timeout_s: float = 15.0,
+        fetch_bytes_per_partition: int = 1024 * 1024,
     ) -> None:
         self._bootstrap = bootstrap_servers.split(",")
         self._client_id = client_id
@@ -39,6 +43,7 @@ class KafkaBus:
         self._partitions = partitions
         self._retention_ms = retention_ms
         self._publish_timeout_s = publish_timeout_s
+        self._fetch_bytes_per_partition = fetch_bytes_per_partition
         self._producer: KafkaProducer | None = None
         self._lock = threading.Lock()
         self._known_topics: set[str] = set()
@@ -115,6 +120,7 @@ class KafkaBus:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             metadata_max_age_ms=30_000,
+            max_partition_fetch_bytes=self._fetch_bytes_per_partition,
         )
         _wait_for_partitions(consumer, names)
         return KafkaSubscription(consumer, self._short_topic)
@@ -156,6 +162,18 @@ class KafkaSubscription:
         self._next_offsets: dict[TopicPartition, int] = {}
 
     def poll(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
+        """Up to ``max_records``: while the broker holds more than one fetch brought, the batch is
+        filled from the next fetches (a consumer catching up applies full batches; one that is up
+        to date gets what there is at once)."""
+        messages = self._poll_once(timeout_s, max_records)
+        while messages and len(messages) < max_records and self.lag() > 0:
+            more = self._poll_once(FILL_WAIT_S, max_records - len(messages))
+            if not more:
+                break
+            messages.extend(more)
+        return messages
+
+    def _poll_once(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
         polled = self._consumer.poll(timeout_ms=int(timeout_s * 1000), max_records=max_records)
         for partition, records in polled.items():
             self._next_offsets[partition] = records[-1].offset + 1

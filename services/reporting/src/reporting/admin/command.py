@@ -1,12 +1,18 @@
 """``reporting-rebuild``: rebuild the read models from the topics, from a shell or a Kubernetes Job."""
 
 import argparse
+import gc
 
 from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.observability import configure_logging
-from insikt_common.service import make_bus
 from reporting.admin.rebuild import rebuild
 from reporting.config import SCHEMA, SERVICE_NAME, Settings
+
+GC_YOUNG_THRESHOLD = 10_000
+"""Allocations between young-generation collections (Python's default is 700). A rebuild holds
+thousands of decoded events per batch; with the default the collector walks them again and again,
+a quarter of the rebuild's CPU."""
 
 
 def main() -> None:
@@ -20,19 +26,32 @@ def main() -> None:
     from reporting.main import CONSUMER
 
     engine = make_engine(settings.database_url, SCHEMA, pool_size=2)
-    bus = make_bus(settings, f"{SERVICE_NAME}-rebuild")
+    bus = KafkaBus(
+        settings.kafka_bootstrap_servers,
+        client_id=f"{SERVICE_NAME}-rebuild",
+        topic_prefix=settings.kafka_topic_prefix,
+        partitions=settings.kafka_topic_partitions,
+        retention_ms=settings.kafka_topic_retention_ms,
+        fetch_bytes_per_partition=settings.rebuild_fetch_bytes_per_partition,
+    )
+    gc.freeze()  # what the imports made lives as long as the process: no collection needs to look at it
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     try:
         result = rebuild(
             make_sessions(engine),
             bus,
             CONSUMER,
             quiet_s=args.quiet_seconds or settings.rebuild_quiet_s,
-            batch_size=settings.consumer_batch_size,
+            batch_size=settings.rebuild_batch_size,
         )
     finally:
         bus.close()
         engine.dispose()
-    print(f"rebuilt from {result.events_read} events (consumer group {result.consumer_group})")
+    rate = result.events_read / result.applying_s if result.applying_s > 0 else 0.0
+    print(
+        f"rebuilt from {result.events_read} events (consumer group {result.consumer_group}) "
+        f"in {result.applying_s:.2f} s: {rate:.0f} events/s"
+    )
 
 
 if __name__ == "__main__":

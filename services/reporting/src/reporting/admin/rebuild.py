@@ -23,11 +23,16 @@ from reporting.projection import table_of
 
 log = logging.getLogger(__name__)
 
+MAX_FAILED_BATCHES = 5
+"""Batches that may fail in a row before the rebuild gives up."""
+
 
 @dataclass(frozen=True)
 class RebuildResult:
     consumer_group: str
     events_read: int
+    applying_s: float
+    """From joining the group to the last event applied: the quiet wait at the end is not in it."""
 
 
 def clear_read_models(session: Session) -> None:
@@ -60,14 +65,27 @@ def rebuild(
         poll_timeout_s=min(0.5, quiet_s),
     )
     read = 0
-    last_seen = time.monotonic()
+    failures = 0
+    started = last_seen = time.monotonic()
     try:
         while time.monotonic() - last_seen < quiet_s:
-            got = consumer.consume_once()
+            try:
+                got = consumer.consume_once()
+            except Exception:
+                # A batch rolled back (a deadlock with the live consumer, a lost connection): the
+                # consumer reads again from the last committed offsets.
+                failures += 1
+                if failures > MAX_FAILED_BATCHES:
+                    raise
+                log.warning("rebuild batch failed (%d in a row); reading it again", failures, exc_info=True)
+                time.sleep(min(5.0, 0.5 * failures))
+                last_seen = time.monotonic()
+                continue
+            failures = 0
             if got:
                 read += got
                 last_seen = time.monotonic()
     finally:
         consumer.stop()
     log.info("read models rebuilt from %d events (group %s)", read, group)
-    return RebuildResult(consumer_group=group, events_read=read)
+    return RebuildResult(consumer_group=group, events_read=read, applying_s=last_seen - started)

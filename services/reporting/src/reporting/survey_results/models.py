@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field
 
 from reporting.models import ReportingTable
@@ -84,17 +84,18 @@ class AnswerCount(ReportingTable, table=True):
     count: int = 0
 
 
-class ResponseAnswer(ReportingTable, table=True):
-    """Each counted answer of each response, for breakdowns by a background answer (kön, åldersgrupp)
+class ResponseEntry(ReportingTable, table=True):
+    """The counted answers of one response, for breakdowns by a background answer (kön, åldersgrupp)
     of the same response. The response id is random and nothing else identifies the respondent."""
 
-    __tablename__ = "response_answer"
+    __tablename__ = "response_entry"
+    __table_args__ = (Index(None, "round_id", "unit_id"),)
 
     response_id: str = Field(primary_key=True, max_length=36)
-    link_id: str = Field(primary_key=True, max_length=64)
-    round_id: str = Field(index=True, max_length=36)
+    round_id: str = Field(max_length=36)
     unit_id: str = Field(max_length=64)
-    answer: str = Field(max_length=64)
+    answers: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    """The option code (or number) answered to each item, by link id."""
 
 
 class Comment(ReportingTable, table=True):

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -18,14 +19,14 @@ from insikt_common.contracts.survey import (
     RoundOpened,
     UnitUpserted,
 )
-from reporting.directory.projection import remember_unit
+from reporting.directory.projection import remember_unit, remember_units
 from reporting.projection import add_to_counters, insert_ignoring_duplicates, table_of, upsert
 from reporting.survey_results.models import (
     AnswerCount,
     CodesIssuedCount,
     Comment,
     QuestionnaireVersion,
-    ResponseAnswer,
+    ResponseEntry,
     RoundEntry,
     RoundUnitTotal,
 )
@@ -75,29 +76,38 @@ def on_codes_issued(session: Session, event: CloudEvent) -> None:
 
 
 def on_response_submitted(session: Session, event: CloudEvent) -> None:
-    on_responses_submitted(session, [event])
+    apply_responses(session, [parse_payload(event, ResponseSubmitted)])
 
 
-def on_responses_submitted(session: Session, events: Sequence[CloudEvent]) -> None:
+def apply_responses(session: Session, responses: Sequence[ResponseSubmitted]) -> None:
     """Many responses at once: counters summed per key first, one statement per table."""
-    responses = [parse_payload(event, ResponseSubmitted) for event in events]
-    for unit in {r.unit.id: r.unit for r in responses}.values():
-        remember_unit(session, unit)
+    remember_units(session, (r.unit for r in responses))
     totals: Counter[tuple[str, str, str, int]] = Counter()
     answers: Counter[tuple[str, str, str, str]] = Counter()
-    answer_rows: list[dict[str, str]] = []
+    entry_rows: list[dict[str, Any]] = []
     comment_rows: list[dict[str, str]] = []
     for response in responses:
-        where = {"round_id": response.round_id, "unit_id": response.unit.id}
-        totals[(response.round_id, response.unit.id, response.questionnaire_id, response.questionnaire_version)] += 1
+        round_id, unit_id, response_id = response.round_id, response.unit.id, response.response_id
+        totals[(round_id, unit_id, response.questionnaire_id, response.questionnaire_version)] += 1
+        counted: dict[str, str] = {}
         for a in response.answers:
             if (key := _counted_answer(a)) is not None:
-                answers[(response.round_id, response.unit.id, a.link_id, key)] += 1
-                answer_rows.append({**where, "response_id": response.response_id, "link_id": a.link_id, "answer": key})
-            if a.text is not None and a.text.strip():
+                answers[(round_id, unit_id, a.link_id, key)] += 1
+                counted.setdefault(a.link_id, key)
+            if a.text is not None and (text := a.text.strip()):
                 comment_rows.append(
-                    {**where, "response_id": response.response_id, "link_id": a.link_id, "text": a.text.strip()}
+                    {
+                        "response_id": response_id,
+                        "link_id": a.link_id,
+                        "round_id": round_id,
+                        "unit_id": unit_id,
+                        "text": text,
+                    }
                 )
+        if counted:
+            entry_rows.append(
+                {"response_id": response_id, "round_id": round_id, "unit_id": unit_id, "answers": counted}
+            )
     add_to_counters(
         session,
         table_of(RoundUnitTotal),
@@ -118,7 +128,7 @@ def on_responses_submitted(session: Session, events: Sequence[CloudEvent]) -> No
         ],
         ["count"],
     )
-    insert_ignoring_duplicates(session, table_of(ResponseAnswer), answer_rows)
+    insert_ignoring_duplicates(session, table_of(ResponseEntry), entry_rows)
     insert_ignoring_duplicates(session, table_of(Comment), comment_rows)
 
 

@@ -8,7 +8,7 @@ from reporting.survey_results.models import (
     CodesIssuedCount,
     Comment,
     QuestionnaireVersion,
-    ResponseAnswer,
+    ResponseEntry,
     RoundEntry,
     RoundPublication,
     RoundUnitTotal,
@@ -62,11 +62,12 @@ def comments(session: Session, round_id: str, unit_id: str) -> list[Comment]:
     return list(session.scalars(statement.order_by(Comment.link_id, Comment.text)))
 
 
-def response_answers(session: Session, round_id: str, unit_ids: list[str]) -> list[ResponseAnswer]:
-    statement = select(ResponseAnswer).where(
-        col(ResponseAnswer.round_id) == round_id, col(ResponseAnswer.unit_id).in_(unit_ids)
+def response_answers(session: Session, round_id: str, unit_ids: list[str]) -> dict[str, dict[str, str]]:
+    """Each response's counted answers by link id, by response id."""
+    statement = select(col(ResponseEntry.response_id), col(ResponseEntry.answers)).where(
+        col(ResponseEntry.round_id) == round_id, col(ResponseEntry.unit_id).in_(unit_ids)
     )
-    return list(session.scalars(statement))
+    return {response_id: answers for response_id, answers in session.execute(statement)}
 
 
 def publication(session: Session, round_id: str) -> RoundPublication | None:

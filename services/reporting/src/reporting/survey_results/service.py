@@ -427,9 +427,7 @@ def _breakdowns(
         members = list(tables.counts)
     else:
         members = _groups(tables.units).get(level, [])
-    responses: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in repository.response_answers(session, tables.round_id, members):
-        responses[row.response_id][row.link_id] = row.answer
+    responses = repository.response_answers(session, tables.round_id, members)
     result: dict[str, list[Breakdown]] = {}
     for q in with_share:
         for b in background:

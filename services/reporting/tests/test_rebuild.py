@@ -1,0 +1,66 @@
+"""The rebuild on SQLite and the in-process bus: a batch that fails is read again, not lost."""
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+
+from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED, key_of
+from insikt_common.contracts.survey import ResponseSubmitted
+from insikt_common.contracts.units import UnitRef
+from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage
+from insikt_common.messaging.memory_bus import InProcessBus, InProcessSubscription
+from insikt_common.migrations import upgrade
+from reporting.admin.rebuild import rebuild
+from reporting.config import SCHEMA
+from reporting.main import CONSUMER
+from reporting.prestart import MIGRATIONS
+from reporting.survey_results.models import RoundUnitTotal
+from tests.integration.events import response
+
+UNIT = UnitRef(id="0580-R", name="Enhet R", type="hvb", municipality_code="0580")
+
+
+class _FailingOnce(InProcessSubscription):
+    failed = False
+
+    def poll(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
+        batch = super().poll(timeout_s, max_records)
+        if batch and not _FailingOnce.failed:
+            _FailingOnce.failed = True
+            raise ConnectionError("the database went away mid-batch")
+        return batch
+
+
+class _Bus(InProcessBus):
+    def subscribe(self, topics: Sequence[str], group: str) -> InProcessSubscription:
+        return _FailingOnce(self, list(topics), group)
+
+
+def test_a_rebuild_reads_a_failed_batch_again(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'reporting.db'}"
+    upgrade(MIGRATIONS, url)
+    engine = make_engine(url, SCHEMA)
+    bus = _Bus()
+    round_id = str(uuid.uuid4())
+    events = [response(round_id, UNIT, {"q1": "1"}) for _ in range(7)]
+    bus.publish(
+        [
+            OutgoingMessage(
+                topic=RESPONSE_SUBMITTED.topic,
+                key=key_of(RESPONSE_SUBMITTED, ResponseSubmitted.model_validate(e.data)),
+                value=e.to_bytes(),
+            )
+            for e in events
+        ]
+    )
+
+    result = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=0.5, batch_size=3)
+
+    assert _FailingOnce.failed
+    assert result.events_read == 7
+    with make_sessions(engine)() as session:
+        assert session.scalars(select(RoundUnitTotal.responses)).all() == [7]
+    engine.dispose()
