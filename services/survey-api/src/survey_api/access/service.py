@@ -1,9 +1,10 @@
 """Issuing codes, resolving what a respondent holds, and the response rate per unit."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, Text, func, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -21,6 +22,22 @@ from survey_api.responses.models import Response
 from survey_api.rounds import service as rounds
 from survey_api.rounds.models import RoundUnit, SurveyRound
 from survey_api.units import service as units
+from survey_api.units.models import Unit
+
+
+@dataclass(frozen=True)
+class FoundCode:
+    """A code a respondent holds, with its round and unit (read in one query) and whether it is used."""
+
+    code_hash: str
+    ordinal: int
+    survey_round: SurveyRound
+    unit: Unit
+    used: bool
+
+    @property
+    def unit_id(self) -> str:
+        return self.unit.id
 
 
 def issue_codes(session: Session, organisation_id: str, round_id: str, unit_id: str, count: int) -> CodesIssuedRead:
@@ -36,54 +53,97 @@ def issue_codes(session: Session, organisation_id: str, round_id: str, unit_id: 
     issued = sorted({codes.generate() for _ in range(count)})
     while len(issued) < count:  # a collision within the batch: astronomically rare
         issued = sorted({*issued, codes.generate()})
+    first = _reserve_ordinals(session, round_id, unit_id, count)
     session.add_all(
-        [AccessCode(code_hash=codes.digest(c), round_id=round_id, unit_id=unit_id, issued_on=today) for c in issued]
+        [
+            AccessCode(
+                code_hash=codes.digest(c), round_id=round_id, unit_id=unit_id, issued_on=today, ordinal=first + i
+            )
+            for i, c in enumerate(issued)
+        ]
     )
     payload = CodesIssued(round_id=round_id, unit_id=unit_id, count=count, issued_on=today)
     emit(session, CODES_ISSUED, f"round/{round_id}", payload, on=today)
     return CodesIssuedRead(round_id=round_id, unit_id=unit_id, codes=issued)
 
 
-def find_code(session: Session, code: str) -> AccessCode | None:
+def _reserve_ordinals(session: Session, round_id: str, unit_id: str, count: int) -> int:
+    """Room for ``count`` more codes on the unit (all unused); returns the first new ordinal.
+
+    The update locks the unit's row, so batches issued at the same moment never share an ordinal.
+    """
+    table = _round_unit_table()
+    length = session.execute(
+        update(table)
+        .where(table.c.round_id == round_id, table.c.unit_id == unit_id)
+        .values(codes_used=table.c.codes_used + "0" * count)
+        .returning(func.length(table.c.codes_used))
+    ).scalar_one()
+    return int(length) - count
+
+
+def find_code(session: Session, code: str) -> FoundCode | None:
+    """The code with its round and unit, or None for a code nobody was given."""
     if not codes.is_well_formed(code):
         return None
-    return session.get(AccessCode, codes.digest(code))
+    code_hash = codes.digest(code)
+    round_unit = _round_unit_table()
+    flag = func.substr(round_unit.c.codes_used, col(AccessCode.ordinal) + 1, 1)
+    row = session.execute(
+        select(col(AccessCode.ordinal), SurveyRound, Unit, flag)
+        .join(SurveyRound, col(SurveyRound.id) == col(AccessCode.round_id))
+        .join(Unit, col(Unit.id) == col(AccessCode.unit_id))
+        .join(
+            round_unit,
+            (round_unit.c.round_id == col(AccessCode.round_id)) & (round_unit.c.unit_id == col(AccessCode.unit_id)),
+        )
+        .where(col(AccessCode.code_hash) == code_hash)
+    ).first()
+    if row is None:
+        return None
+    ordinal, survey_round, unit, used = row
+    return FoundCode(code_hash, ordinal, survey_round, unit, used == "1")
 
 
-def use_code(session: Session, code: AccessCode) -> None:
+def use_code(session: Session, code: FoundCode) -> None:
     """Mark the code used, once: a second use (even a concurrent one) is a 409.
 
-    Every used code of the unit is then written again in the same transaction. In PostgreSQL a row
-    version carries the id of the transaction that wrote it (``xmin``), and the response row is
-    written by this transaction too: were only this code rewritten, the two rows would share that
-    id. Rewritten together, all the unit's used codes share it, and none stands out.
+    Unlinkability: in PostgreSQL every row version carries the id of the transaction that wrote it
+    (``xmin``), and the response row is written by this transaction too. Had the code's own row
+    recorded its use, the two rows would share that id and the response would name its code. So a
+    code's row is never written after it is issued: the used state of all of a unit's codes is one
+    string on the round unit (``RoundUnit.codes_used``, a character per code), and every response
+    of the unit rewrites that one row. Its ``xmin`` is the unit's latest response's, whichever
+    code that was; no row tells which code a response used. The cost is one row per response
+    however many codes the unit has used.
 
-    Responses of one unit take the unit's row lock first, so two of them never lock overlapping
-    sets of codes in different orders (a deadlock); they queue instead.
+    The row lock also serialises a unit's responses from here to their commit, so callers mark the
+    code as late in the transaction as they can. Two uses of the same code: the second waits for
+    the first, then finds the code used and changes nothing.
     """
-    session.execute(
-        select(col(RoundUnit.round_id))
-        .where(col(RoundUnit.round_id) == code.round_id, col(RoundUnit.unit_id) == code.unit_id)
-        .with_for_update()
+    table = _round_unit_table()
+    position = code.ordinal + 1
+    used_now = (
+        func.substr(table.c.codes_used, 1, code.ordinal, type_=Text)
+        + "1"
+        + func.substr(table.c.codes_used, position + 1, type_=Text)
     )
     result = session.execute(
-        update(AccessCode)
-        .where(col(AccessCode.code_hash) == code.code_hash, col(AccessCode.used).is_(False))
-        .values(used=True)
-        .execution_options(synchronize_session=False)
+        update(table)
+        .where(
+            table.c.round_id == code.survey_round.id,
+            table.c.unit_id == code.unit_id,
+            func.substr(table.c.codes_used, position, 1) == "0",
+        )
+        .values(codes_used=used_now)
     )
     if getattr(result, "rowcount", 0) != 1:
         raise Conflict("this code has already been used")
-    session.execute(
-        update(AccessCode)
-        .where(
-            col(AccessCode.round_id) == code.round_id,
-            col(AccessCode.unit_id) == code.unit_id,
-            col(AccessCode.used).is_(True),
-        )
-        .values(used=True)
-        .execution_options(synchronize_session=False)
-    )
+
+
+def _round_unit_table() -> Table:
+    table: Table = RoundUnit.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def find_link(session: Session, link: str) -> RoundUnit | None:
@@ -113,10 +173,13 @@ def survey_for(
 
 def participation(session: Session, organisation_id: str, round_id: str) -> list[UnitParticipation]:
     survey_round = rounds.get_or_raise(session, round_id, organisation_id)
-    issued = _per_unit(session, col(AccessCode.unit_id), col(AccessCode.round_id) == round_id)
-    used = _per_unit(
-        session, col(AccessCode.unit_id), col(AccessCode.round_id) == round_id, col(AccessCode.used).is_(True)
+    flags = dict(
+        session.execute(
+            select(col(RoundUnit.unit_id), col(RoundUnit.codes_used)).where(col(RoundUnit.round_id) == round_id)
+        ).all()
     )
+    issued = {unit_id: len(used) for unit_id, used in flags.items()}
+    used = {unit_id: used.count("1") for unit_id, used in flags.items()}
     answered = _per_unit(session, col(Response.unit_id), col(Response.round_id) == round_id)
     mode = "open_link" if survey_round.access_mode == "open_link" else "codes"
     return [

@@ -1,0 +1,78 @@
+"""Respondent requests beyond what the service can answer promptly get a 503 at once, not a timeout.
+
+Each respondent request holds a pooled database connection while it runs. Without a limit, a burst
+beyond what the pool serves queues for the pool until requests time out, and by then every
+request is late. The limiter lets ``concurrency`` requests run, lets a short queue wait for a
+turn (at most ``queue`` requests, each at most ``wait_s``), and refuses the rest with 503 and
+``Retry-After``. Submissions are idempotent by their submission id, so a client simply sends the
+same one again.
+"""
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from survey_api.errors import Overloaded
+
+
+class IntakeLimiter:
+    """First come, first served; made outside the event loop, used only from it."""
+
+    def __init__(self, *, concurrency: int, queue: int, wait_s: float, retry_after_s: int = 1) -> None:
+        self._free = concurrency
+        self._queue = queue
+        self._wait_s = wait_s
+        self._retry_after_s = retry_after_s
+        self._waiting: deque[asyncio.Future[None]] = deque()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """A turn to run, or :class:`Overloaded` when the queue is full or the wait too long."""
+        await self._acquire()
+        try:
+            yield
+        finally:
+            self._release()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    async def _acquire(self) -> None:
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+            return
+        if len(self._waiting) >= self._queue:
+            raise self._overloaded()
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[None] = loop.create_future()
+        self._waiting.append(turn)
+        expiry = loop.call_later(self._wait_s, self._expire, turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled() and turn.exception() is None:
+                self._release()  # the turn came just as the request was abandoned: pass it on
+            raise
+        finally:
+            expiry.cancel()
+            if turn in self._waiting:
+                self._waiting.remove(turn)
+
+    def _release(self) -> None:
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._free += 1
+
+    def _expire(self, turn: asyncio.Future[None]) -> None:
+        if not turn.done():
+            turn.set_exception(self._overloaded())
+
+    def _overloaded(self) -> Overloaded:
+        return Overloaded(
+            "the service is busy; send the same submission again in a moment", retry_after_s=self._retry_after_s
+        )
