@@ -3,7 +3,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from insikt_common.db import SessionDep
 from survey_api.access import service
@@ -19,6 +18,7 @@ from survey_api.access.schemas import (
 )
 from survey_api.access.sheet import code_sheet
 from survey_api.auth import AdminDep, ReaderDep
+from survey_api.load_shedding import IntakeLimiter
 from survey_api.rounds import service as rounds
 from survey_api.units import service as units
 
@@ -93,8 +93,8 @@ async def fetch_survey(
     """
     state = request.app.state
     gate = gate_of(request)
-    async with state.intake_limiter.slot():
-        return await run_in_threadpool(_fetch_survey, state.sessions, gate, credential, lang, accept_language)
+    limiter: IntakeLimiter = state.intake_limiter
+    return await limiter.run(_fetch_survey, state.sessions, gate, credential, lang, accept_language)
 
 
 def _fetch_survey(

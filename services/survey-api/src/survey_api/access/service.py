@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, Text, func, select, update
+from sqlalchemy import Table, Text, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -83,26 +83,16 @@ def _reserve_ordinals(session: Session, round_id: str, unit_id: str, count: int)
 
 
 def find_code(session: Session, code: str) -> FoundCode | None:
-    """The code with its round and unit, or None for a code nobody was given."""
+    """The code with its round and unit, or None for a code nobody was given. One query."""
     if not codes.is_well_formed(code):
         return None
-    code_hash = codes.digest(code)
-    round_unit = _round_unit_table()
-    flag = func.substr(round_unit.c.codes_used, col(AccessCode.ordinal) + 1, 1)
-    row = session.execute(
-        select(col(AccessCode.ordinal), SurveyRound, Unit, flag)
-        .join(SurveyRound, col(SurveyRound.id) == col(AccessCode.round_id))
-        .join(Unit, col(Unit.id) == col(AccessCode.unit_id))
-        .join(
-            round_unit,
-            (round_unit.c.round_id == col(AccessCode.round_id)) & (round_unit.c.unit_id == col(AccessCode.unit_id)),
-        )
-        .where(col(AccessCode.code_hash) == code_hash)
-    ).first()
+    row = session.execute(_FIND_CODE, {"code_hash": codes.digest(code)}).first()
     if row is None:
         return None
-    ordinal, survey_round, unit, used = row
-    return FoundCode(code_hash, ordinal, survey_round, unit, used == "1")
+    values = row._mapping
+    survey_round = SurveyRound(**{c.name: values[f"round_{c.name}"] for c in _ROUNDS.c})
+    unit = Unit(**{c.name: values[f"unit_{c.name}"] for c in _UNITS.c})
+    return FoundCode(values["code_hash"], values["ordinal"], survey_round, unit, values["flag"] == "1")
 
 
 def use_code(session: Session, code: FoundCode) -> None:
@@ -121,21 +111,9 @@ def use_code(session: Session, code: FoundCode) -> None:
     code as late in the transaction as they can. Two uses of the same code: the second waits for
     the first, then finds the code used and changes nothing.
     """
-    table = _round_unit_table()
-    position = code.ordinal + 1
-    used_now = (
-        func.substr(table.c.codes_used, 1, code.ordinal, type_=Text)
-        + "1"
-        + func.substr(table.c.codes_used, position + 1, type_=Text)
-    )
     result = session.execute(
-        update(table)
-        .where(
-            table.c.round_id == code.survey_round.id,
-            table.c.unit_id == code.unit_id,
-            func.substr(table.c.codes_used, position, 1) == "0",
-        )
-        .values(codes_used=used_now)
+        _USE_CODE,
+        {"of_round": code.survey_round.id, "of_unit": code.unit_id, "before": code.ordinal, "at": code.ordinal + 1},
     )
     if getattr(result, "rowcount", 0) != 1:
         raise Conflict("this code has already been used")
@@ -144,6 +122,43 @@ def use_code(session: Session, code: FoundCode) -> None:
 def _round_unit_table() -> Table:
     table: Table = RoundUnit.__table__  # type: ignore[attr-defined]
     return table
+
+
+_CODES: Table = AccessCode.__table__  # type: ignore[attr-defined]
+_ROUNDS: Table = SurveyRound.__table__  # type: ignore[attr-defined]
+_UNITS: Table = Unit.__table__  # type: ignore[attr-defined]
+_ROUND_UNITS = _round_unit_table()
+
+# Built once: every response runs them.
+_FIND_CODE = (
+    select(
+        _CODES.c.code_hash,
+        _CODES.c.ordinal,
+        func.substr(_ROUND_UNITS.c.codes_used, _CODES.c.ordinal + 1, 1).label("flag"),
+        *[c.label(f"round_{c.name}") for c in _ROUNDS.c],
+        *[c.label(f"unit_{c.name}") for c in _UNITS.c],
+    )
+    .join(_ROUNDS, _ROUNDS.c.id == _CODES.c.round_id)
+    .join(_UNITS, _UNITS.c.id == _CODES.c.unit_id)
+    .join(
+        _ROUND_UNITS,
+        (_ROUND_UNITS.c.round_id == _CODES.c.round_id) & (_ROUND_UNITS.c.unit_id == _CODES.c.unit_id),
+    )
+    .where(_CODES.c.code_hash == bindparam("code_hash"))
+)
+_USE_CODE = (
+    update(_ROUND_UNITS)
+    .where(
+        _ROUND_UNITS.c.round_id == bindparam("of_round"),
+        _ROUND_UNITS.c.unit_id == bindparam("of_unit"),
+        func.substr(_ROUND_UNITS.c.codes_used, bindparam("at"), 1) == "0",
+    )
+    .values(
+        codes_used=func.substr(_ROUND_UNITS.c.codes_used, 1, bindparam("before"), type_=Text)
+        + "1"
+        + func.substr(_ROUND_UNITS.c.codes_used, bindparam("at") + 1, type_=Text)
+    )
+)
 
 
 def find_link(session: Session, link: str) -> RoundUnit | None:

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import bindparam, case, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.db import insert_with_conflicts
@@ -28,10 +28,13 @@ class Throttle:
 
     def ensure_allowed(self, session: Session, key: str) -> None:
         """429 while ``key`` has used up its window."""
-        row = session.scalars(select(RateLimit).where(RateLimit.key == self._stored(key))).first()  # type: ignore[arg-type]
+        row = session.execute(_READ, {"key": self._stored(key)}).first()
+        if row is None:
+            return
+        count, started = row
         now = datetime.now(UTC)
-        if row is not None and row.count >= self._limit and _aware(row.window_started_at) + self._window > now:
-            retry = int((_aware(row.window_started_at) + self._window - now).total_seconds()) + 1
+        if count >= self._limit and _aware(started) + self._window > now:
+            retry = int((_aware(started) + self._window - now).total_seconds()) + 1
             raise TooManyRequests(f"too many {self._what}; try again in {retry} s")
 
     def count_apart(self, key: str) -> int:
@@ -65,6 +68,11 @@ class Throttle:
         """Keys are keyed hashes: a client address is never stored, nor anything that gives it back."""
         kind, _, value = key.partition(":")
         return f"{kind}:{hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()}"
+
+
+_TABLE = RateLimit.__table__  # type: ignore[attr-defined]
+_READ = select(_TABLE.c.count, _TABLE.c.window_started_at).where(_TABLE.c.key == bindparam("key"))
+"""Built once: every respondent request reads its counter."""
 
 
 def _aware(moment: datetime) -> datetime:

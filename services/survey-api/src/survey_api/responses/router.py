@@ -2,11 +2,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from insikt_common.db import SessionDep
 from survey_api.access.gate import Gate, gate_of
 from survey_api.auth import AdminDep
+from survey_api.load_shedding import IntakeLimiter
 from survey_api.responses import service
 from survey_api.responses.schemas import Receipt, ResponseSubmit
 
@@ -36,10 +36,8 @@ async def submit_response(data: ResponseSubmit, request: Request, response: Resp
     """
     state = request.app.state
     gate = gate_of(request)
-    async with state.intake_limiter.slot():
-        receipt, created = await run_in_threadpool(
-            _submit, state.sessions, data, gate, state.settings.max_free_text_chars
-        )
+    limiter: IntakeLimiter = state.intake_limiter
+    receipt, created = await limiter.run(_submit, state.sessions, data, gate, state.settings.max_free_text_chars)
     if not created:
         response.status_code = status.HTTP_200_OK
     return receipt

@@ -3,7 +3,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Executable, Table, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -59,22 +59,19 @@ def submit(
 
     answers = [a.model_dump(exclude_none=True) for a in data.answers]
     response_id = random_id()
-    table = _response_table()
     stored = session.execute(
-        insert_with_conflicts(session, table)
-        .values(
-            id=response_id,
-            round_id=survey_round.id,
-            unit_id=unit_id,
-            questionnaire_id=survey_round.questionnaire_id,
-            questionnaire_version=survey_round.questionnaire_version,
-            submitted_on=today,
-            answers=answers,
-            submission_key=key,
-            content_digest=digest,
-        )
-        .on_conflict_do_nothing(index_elements=[table.c.submission_key])
-        .returning(table.c.id)
+        _insert_new(session),
+        {
+            "id": response_id,
+            "round_id": survey_round.id,
+            "unit_id": unit_id,
+            "questionnaire_id": survey_round.questionnaire_id,
+            "questionnaire_version": survey_round.questionnaire_version,
+            "submitted_on": today,
+            "answers": answers,
+            "submission_key": key,
+            "content_digest": digest,
+        },
     ).first()
     if stored is None:
         # The same submission was stored a moment ago (a retry, or another replica).
@@ -100,9 +97,21 @@ def submit(
     return Receipt(submission_id=data.submission_id, received_on=today), True
 
 
-def _response_table() -> Table:
-    table: Table = Response.__table__  # type: ignore[attr-defined]
-    return table
+_INSERT_NEW: dict[str, Executable] = {}
+
+
+def _insert_new(session: Session) -> Executable:
+    """``INSERT … ON CONFLICT (submission_key) DO NOTHING RETURNING id``, built once per dialect."""
+    dialect = session.get_bind().dialect.name
+    statement = _INSERT_NEW.get(dialect)
+    if statement is None:
+        table: Table = Response.__table__  # type: ignore[attr-defined]
+        statement = _INSERT_NEW[dialect] = (
+            insert_with_conflicts(session, table)
+            .on_conflict_do_nothing(index_elements=[table.c.submission_key])
+            .returning(table.c.id)
+        )
+    return statement
 
 
 def _scrubbed(answer: AnswerValue) -> AnswerValue:
