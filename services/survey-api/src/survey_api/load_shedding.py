@@ -6,15 +6,23 @@ request is late. The limiter lets ``concurrency`` requests run, lets a short que
 turn (at most ``queue`` requests, each at most ``wait_s``), and refuses the rest with 503 and
 ``Retry-After``. Submissions are idempotent by their submission id, so a client simply sends the
 same one again.
+
+The turn is taken by :class:`IntakeGate`, an ASGI middleware outside everything else, before the
+body is read or validated: a refusal then costs almost nothing, so an overloaded process spends
+its time on the requests it has taken instead of on parsing requests it cannot serve.
 """
 
 import asyncio
 import contextvars
+import json
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import ParamSpec, TypeVar
+
+from prometheus_client import Counter
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from survey_api.errors import Overloaded
 
@@ -43,17 +51,23 @@ class IntakeLimiter:
             self._release()
 
     async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run blocking ``work`` on one of the limiter's own threads once it is this request's turn.
+        """Run blocking ``work`` on one of the limiter's own threads (a request that has its turn).
 
         Its own threads, one per turn: handing work to them costs less than to the event loop's
         shared pool, and none is ever waited for. The request's context (its id, for the logs) goes
         along.
         """
-        async with self.slot():
-            context = contextvars.copy_context()
-            return await asyncio.get_running_loop().run_in_executor(
-                self._threads, lambda: context.run(work, *args, **kwargs)
-            )
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(
+            self._threads, lambda: context.run(work, *args, **kwargs)
+        )
+
+    async def acquire(self) -> None:
+        """Wait for a turn; :class:`Overloaded` when the queue is full or the wait too long."""
+        await self._acquire()
+
+    def release(self) -> None:
+        self._release()
 
     @property
     def waiting(self) -> int:
@@ -96,3 +110,41 @@ class IntakeLimiter:
         return Overloaded(
             "the service is busy; send the same submission again in a moment", retry_after_s=self._retry_after_s
         )
+
+
+SHED = Counter("insikt_survey_requests_shed", "Respondent requests answered 503 because too many were waiting")
+
+
+class IntakeGate:
+    """Pure ASGI: ``POST`` to one of ``paths`` runs only with a turn from the limiter, else 503."""
+
+    def __init__(self, app: ASGIApp, limiter: IntakeLimiter, paths: tuple[str, ...]) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.paths = frozenset(paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.limiter.acquire()
+        except Overloaded as refused:
+            SHED.inc()
+            await _busy(send, refused)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.limiter.release()
+
+
+async def _busy(send: Send, refused: Overloaded) -> None:
+    body = json.dumps({"error": "Overloaded", "detail": refused.detail}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(refused.retry_after_s).encode()),
+    ]
+    await send({"type": "http.response.start", "status": refused.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
