@@ -77,15 +77,18 @@ def _unpooled_sessions(request: Request) -> sessionmaker[Session]:
 def admit(session: Session, gate: Gate, credential: Credential) -> Admission:
     """Who may answer what. Every unknown code or link counts against the client's address."""
     client = f"client:{gate.client}"
-    gate.wrong_credentials.ensure_allowed(session, client)
+    wrong = gate.wrong_credentials
     if credential.code is not None:
-        code = service.find_code(session, credential.code)
+        code = service.find_code(session, credential.code, wrong.stored(client))
         if code is None:
-            gate.wrong_credentials.count_apart(client)
+            wrong.ensure_allowed(session, client)
+            wrong.count_apart(client)
             raise NotFound("unknown code")
+        wrong.ensure_within(code.counter)
         if code.used:
             raise Conflict("this code has already been used")
         return Admission(code.survey_round, code.unit_id, code, None)
+    wrong.ensure_allowed(session, client)
     link = service.find_link(session, credential.link or "")
     if link is None:
         gate.wrong_credentials.count_apart(client)

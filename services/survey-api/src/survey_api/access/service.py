@@ -1,7 +1,7 @@
 """Issuing codes, resolving what a respondent holds, and the response rate per unit."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, Text, bindparam, func, select, update
@@ -14,6 +14,7 @@ from insikt_common.errors import Conflict, NotFound
 from survey_api.access import codes
 from survey_api.access.models import AccessCode
 from survey_api.access.schemas import CodesIssuedRead, OpenLinkRead, SurveyForRespondent, UnitParticipation
+from survey_api.access.throttle import counter_columns
 from survey_api.events import emit
 from survey_api.questionnaires import repository as questionnaires
 from survey_api.questionnaires.service import content_of
@@ -34,6 +35,8 @@ class FoundCode:
     survey_round: SurveyRound
     unit: Unit
     used: bool
+    counter: tuple[int, datetime] | None = None
+    """The client's wrong-code counter (count, window start), read in the same query."""
 
     @property
     def unit_id(self) -> str:
@@ -82,17 +85,20 @@ def _reserve_ordinals(session: Session, round_id: str, unit_id: str, count: int)
     return int(length) - count
 
 
-def find_code(session: Session, code: str) -> FoundCode | None:
-    """The code with its round and unit, or None for a code nobody was given. One query."""
+def find_code(session: Session, code: str, counter_key: str = "") -> FoundCode | None:
+    """The code with its round and unit, or None for a code nobody was given. One query, which also
+    reads the wrong-code counter stored under ``counter_key`` (see ``Throttle.stored``)."""
     if not codes.is_well_formed(code):
         return None
-    row = session.execute(_FIND_CODE, {"code_hash": codes.digest(code)}).first()
+    row = session.execute(_FIND_CODE, {"code_hash": codes.digest(code), "counter_key": counter_key}).first()
     if row is None:
         return None
     values = row._mapping
     survey_round = SurveyRound(**{c.name: values[f"round_{c.name}"] for c in _ROUNDS.c})
     unit = Unit(**{c.name: values[f"unit_{c.name}"] for c in _UNITS.c})
-    return FoundCode(values["code_hash"], values["ordinal"], survey_round, unit, values["flag"] == "1")
+    count, started = values["counter_count"], values["counter_window_started_at"]
+    counter = None if count is None else (count, started)
+    return FoundCode(values["code_hash"], values["ordinal"], survey_round, unit, values["flag"] == "1", counter)
 
 
 def use_code(session: Session, code: FoundCode) -> None:
@@ -137,6 +143,7 @@ _FIND_CODE = (
         func.substr(_ROUND_UNITS.c.codes_used, _CODES.c.ordinal + 1, 1).label("flag"),
         *[c.label(f"round_{c.name}") for c in _ROUNDS.c],
         *[c.label(f"unit_{c.name}") for c in _UNITS.c],
+        *counter_columns(bindparam("counter_key")),
     )
     .join(_ROUNDS, _ROUNDS.c.id == _CODES.c.round_id)
     .join(_UNITS, _UNITS.c.id == _CODES.c.unit_id)
