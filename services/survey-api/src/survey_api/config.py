@@ -30,8 +30,9 @@ class Settings(ServiceSettings):
     (``SURVEY_DB_POOL_SIZE``), so each finds a connection free."""
     intake_queue: int = 100
     """Respondent requests that may wait for a turn; more than that are answered 503 at once."""
-    intake_queue_wait_s: float = 1.0
-    """The longest a respondent request waits for a turn before it is answered 503."""
+    intake_queue_wait_s: float = 5.0
+    """The longest a respondent request waits for a turn before it is answered 503: a backstop for
+    a stalled database. The queue's length (``intake_queue``) is what sheds a burst."""
     respondent_url: str = "http://127.0.0.1:8001/answer"
     """The page a QR code or open link opens; ``?code=`` or ``?link=`` is appended."""
     client_key: str = DEV_CLIENT_KEY
