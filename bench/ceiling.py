@@ -131,11 +131,14 @@ def prepare(database_admin_url: str, *, clients: int, codes_per_client: int, rou
             ).scalars()
             for definition in list(foreign_keys):
                 conn.execute(text(f"ALTER TABLE {SCRATCH}.{table} ADD {definition}"))
+        # survey-api keeps a unit's used codes on its round unit (one row per unit, which would queue
+        # these clients on one row); the ceiling keeps the plainest form, a flag on the code's own row.
+        conn.execute(text(f"ALTER TABLE {SCRATCH}.{CODES} ADD COLUMN used boolean NOT NULL DEFAULT false"))
         conn.execute(
             text(
-                f"INSERT INTO {SCRATCH}.{CODES} (code_hash, round_id, unit_id, issued_on, used) "
+                f"INSERT INTO {SCRATCH}.{CODES} (code_hash, round_id, unit_id, issued_on, ordinal) "
                 "SELECT encode(sha256(convert_to('bench-' || c || '-' || n, 'UTF8')), 'hex'), :round, :unit, "
-                "current_date, false FROM generate_series(0, :clients - 1) c, generate_series(1, :codes) n"
+                "current_date, c * :codes + n FROM generate_series(0, :clients - 1) c, generate_series(1, :codes) n"
             ),
             {"round": round_id, "unit": unit_id, "clients": clients, "codes": codes_per_client},
         )

@@ -102,7 +102,10 @@ def test_used_codes_share_nothing_with_the_responses_they_unlocked(
             responses.submit(session, submission, gate, max_text=100)
 
     with sessions() as session:
-        code_rows = session.execute(text("SELECT code_hash, used, xmin::text AS tx FROM survey.access_code")).all()
+        code_rows = session.execute(text("SELECT code_hash, xmin::text AS tx FROM survey.access_code")).all()
+        unit_row = session.execute(
+            text("SELECT codes_used, xmin::text AS tx FROM survey.round_unit WHERE round_id = :r"), {"r": round_id}
+        ).one()
         response_rows = session.execute(
             text(
                 "SELECT id, submission_key, content_digest, xmin::text AS tx FROM survey.response WHERE round_id = :r"
@@ -115,17 +118,17 @@ def test_used_codes_share_nothing_with_the_responses_they_unlocked(
                 "WHERE table_schema = 'survey' AND table_name = 'access_code'"
             )
         ).all()
-    assert set(columns) == {"code_hash", "round_id", "unit_id", "issued_on", "used"}
-    used = [r for r in code_rows if r.used]
-    assert len(used) == 3
-    # All used codes were last written by one transaction (the last response's): none stands out by
-    # its xmin, and the transactions of the earlier responses (or their parents) are nowhere.
-    assert len({r.tx for r in used}) == 1
-    last = max(int(r.tx) for r in response_rows)
-    earlier = {int(r.tx) for r in response_rows} - {last}
-    code_transactions = {int(r.tx) for r in code_rows}
-    assert len(earlier) == 2
-    assert not (earlier | {t - 1 for t in earlier}) & code_transactions
+    assert set(columns) == {"code_hash", "round_id", "unit_id", "issued_on", "ordinal"}
+    assert unit_row.codes_used.count("1") == 3
+    # Each response ran in a transaction of its own. No code row was written by any of them: every
+    # code row is as the issuing transaction left it, used or not.
+    response_transactions = {int(r.tx) for r in response_rows}
+    assert len(response_transactions) == 3
+    assert len({r.tx for r in code_rows}) == 1
+    assert int(code_rows[0].tx) < min(response_transactions)
+    # The used state of all the unit's codes is one row, last written by the last response: it
+    # shares that response's transaction, whichever code it used, and no earlier response's.
+    assert int(unit_row.tx) == max(response_transactions)
     hashes = {codes.digest(c) for c in issued}
     for row in response_rows:
         assert uuid.UUID(row.id).version == 4

@@ -232,8 +232,11 @@ def test_a_used_code_cannot_be_tied_to_its_response(client: TestClient, bus: InP
         assert client.post("/v1/responses", json=body).status_code == 201
 
     code_rows = _rows(database_file, "access_code")
-    assert set(code_rows[0]) == {"code_hash", "round_id", "unit_id", "issued_on", "used"}
-    assert all(r["used"] for r in code_rows)
+    # A code's row says nothing about its use: that is kept for the whole unit on its round unit.
+    assert set(code_rows[0]) == {"code_hash", "round_id", "unit_id", "issued_on", "ordinal"}
+    assert sorted(r["ordinal"] for r in code_rows) == [0, 1, 2]
+    [round_unit] = _rows(database_file, "round_unit")
+    assert round_unit["codes_used"] == "111"
     responses = _rows(database_file, "response")
     assert all(uuid.UUID(r["id"]).version == 4 for r in responses)
     stored = json.dumps(responses)

@@ -4,17 +4,22 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from fastapi.testclient import TestClient
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.generate import SCHEMA_DIR
 from insikt_common.messaging.memory_bus import InProcessBus
+from survey_api.config import Settings
+from survey_api.load_shedding import IntakeLimiter
+from survey_api.main import create_app
 
 SCALE = [
     {"code": "1", "display": "Mycket nöjd", "positive": True},
@@ -51,6 +56,8 @@ def _survey(client: TestClient, *, closes_in_days: int = 10) -> str:
     LINKS[round_id] = link["link"]
     return round_id
 
+
+Bearer = Callable[..., dict[str, str]]
 
 LINKS: dict[str, str] = {}
 """The open link of each round made by ``_survey``."""
@@ -228,3 +235,53 @@ def test_a_body_over_the_limit_is_413_by_header_and_by_what_is_actually_sent(cli
     assert streamed.status_code == 413
     small = client.post("/v1/responses", json=_body(round_id))
     assert small.status_code == 201
+
+
+@pytest.fixture
+def busy_client(database_file: Path, bus: InProcessBus, bearer: Bearer) -> Iterator[TestClient]:
+    """One request at a time, one more may wait."""
+    settings = Settings(
+        database_url=f"sqlite:///{database_file}",
+        environment="test",
+        intake_concurrency=1,
+        intake_queue=1,
+        intake_queue_wait_s=60,
+    )
+    with TestClient(create_app(settings, bus), headers=bearer("admin")) as client:
+        yield client
+
+
+def test_responses_beyond_capacity_get_503_with_retry_after_and_a_resend_is_accepted_once(
+    busy_client: TestClient, database_file: Path
+) -> None:
+    client = busy_client
+    round_id = _survey(client)
+    limiter: IntakeLimiter = client.app.state.intake_limiter  # type: ignore[attr-defined]
+    assert client.portal is not None
+    held = limiter.slot()
+    client.portal.call(held.__aenter__)  # a request is running
+
+    queued_body, refused_body = _body(round_id), _body(round_id)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        queued = pool.submit(client.post, "/v1/responses", json=queued_body)
+        while limiter.waiting == 0:
+            assert not queued.done()
+        refused = client.post("/v1/responses", json=refused_body)
+        assert (refused.status_code, refused.headers["retry-after"]) == (503, "1")
+        assert refused.json()["error"] == "Overloaded"
+        access = client.post("/v1/access", json={"link": queued_body["link"]})
+        assert access.status_code == 503
+        client.portal.call(held.__aexit__, None, None, None)
+        assert queued.result().status_code == 201
+
+    assert client.post("/v1/responses", json=refused_body).status_code == 201
+    assert client.post("/v1/responses", json=refused_body).status_code == 200
+    stored = _submission_count(database_file, round_id)
+    assert stored == 2
+
+
+def _submission_count(database_file: Path, round_id: str) -> int:
+    with sqlite3.connect(database_file) as db:
+        rows: list[Any] = db.execute("SELECT answers FROM response WHERE round_id = ?", (round_id,)).fetchall()
+    assert all(json.loads(r[0]) for r in rows)
+    return len(rows)

@@ -1,11 +1,13 @@
 """Engines and sessions: PostgreSQL with one schema per service, or SQLite files in embedded mode."""
 
+import time
 from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -38,7 +40,38 @@ def make_engine(url: str, schema: str, *, pool_size: int = 10, pooled: bool = Tr
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine.execution_options(schema_translate_map={schema: None})
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=RECYCLE_AFTER_S)
+    _ping_when_idle(engine)
+    return engine
+
+
+RECYCLE_AFTER_S = 1800
+"""A pooled connection is replaced after half an hour, before servers or firewalls drop it."""
+PING_AFTER_IDLE_S = 10.0
+"""A connection unused this long is pinged when checked out (the database may have restarted
+meanwhile); one in steady use is not, which spares a round trip on every request under load."""
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the connection did not answer a ping") from exc
+        if not alive:
+            raise DisconnectionError("the connection did not answer a ping")
+
+    event.listen(engine, "checkin", checkin)
+    event.listen(engine, "checkout", checkout)
+
+
+_IDLE_SINCE = "insikt_idle_since"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

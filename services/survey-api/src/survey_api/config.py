@@ -25,6 +25,14 @@ class Settings(ServiceSettings):
     open_link_limit: int = 120
     """Responses one open link takes within ``open_link_window_s`` (a busy reception, not a script)."""
     open_link_window_s: int = 3600
+    intake_concurrency: int | None = None
+    """Respondent requests (responses, access) that run at once; by default the pool size
+    (``SURVEY_DB_POOL_SIZE``), so each finds a connection free."""
+    intake_queue: int = 100
+    """Respondent requests that may wait for a turn; more than that are answered 503 at once."""
+    intake_queue_wait_s: float = 5.0
+    """The longest a respondent request waits for a turn before it is answered 503: a backstop for
+    a stalled database. The queue's length (``intake_queue``) is what sheds a burst."""
     respondent_url: str = "http://127.0.0.1:8001/answer"
     """The page a QR code or open link opens; ``?code=`` or ``?link=`` is appended."""
     client_key: str = DEV_CLIENT_KEY

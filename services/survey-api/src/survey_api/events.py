@@ -16,4 +16,4 @@ def emit(session: Session, spec: EventSpec, subject: str, payload: BaseModel, *,
     """Add the event; its time is midnight UTC of ``on`` (today): survey facts never carry a time of day."""
     day = datetime.combine(on or date.today(), time.min, tzinfo=UTC)
     event = new_event(spec.type, f"/{SERVICE_NAME}", subject, payload, time=day)
-    add_to_outbox(session, outbox, spec, event)
+    add_to_outbox(session, outbox, spec, event, payload)

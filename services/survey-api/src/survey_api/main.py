@@ -9,6 +9,7 @@ from survey_api.access.router import public as access_public_router
 from survey_api.access.router import router as access_router
 from survey_api.body_limit import BodySizeLimit
 from survey_api.config import SCHEMA, SERVICE_NAME, Settings
+from survey_api.load_shedding import IntakeGate, IntakeLimiter
 from survey_api.questionnaires.router import router as questionnaires_router
 from survey_api.respondent.router import router as respondent_router
 from survey_api.responses.router import router as responses_router
@@ -34,6 +35,8 @@ DEFINITION = ServiceDefinition(
 
 
 PUBLIC_PATHS = ("/v1/responses", "/v1/access")
+RESPONDENT_POSTS = ("/v1/responses", "/v1/access")
+"""Run under the intake limiter (see ``load_shedding``)."""
 
 
 def create_app(settings: Settings | None = None, bus: MessageBus | None = None) -> FastAPI:
@@ -44,4 +47,11 @@ def create_app(settings: Settings | None = None, bus: MessageBus | None = None) 
         return settings.max_body_bytes if path.startswith(PUBLIC_PATHS) else settings.max_admin_body_bytes
 
     app.add_middleware(BodySizeLimit, limit_for=limit_for)
+    limiter = IntakeLimiter(
+        concurrency=settings.intake_concurrency or settings.db_pool_size,
+        queue=settings.intake_queue,
+        wait_s=settings.intake_queue_wait_s,
+    )
+    app.state.intake_limiter = limiter
+    app.add_middleware(IntakeGate, limiter=limiter, paths=RESPONDENT_POSTS)  # outermost: refusals cost least
     return app

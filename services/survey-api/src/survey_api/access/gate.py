@@ -1,18 +1,16 @@
 """The door to a survey: a code or a link in, a round and a unit out, or 404/409/410/429."""
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.errors import Conflict, NotFound
 from survey_api.access import service
-from survey_api.access.models import AccessCode
 from survey_api.access.schemas import Credential
 from survey_api.access.throttle import Throttle
-from survey_api.config import SCHEMA
+from survey_api.config import SCHEMA, Settings
 from survey_api.rounds import service as rounds
 from survey_api.rounds.models import SurveyRound
 
@@ -30,29 +28,40 @@ class Gate:
 class Admission:
     survey_round: SurveyRound
     unit_id: str
-    code: AccessCode | None
+    code: service.FoundCode | None
     link: str | None
 
 
-def gate(request: Request) -> Gate:
-    settings = request.app.state.settings
-    sessions = _unpooled_sessions(request)
-    return Gate(
-        wrong_credentials=Throttle(
+def gate_of(request: Request) -> Gate:
+    """Never blocks: the throttles connect only when they count."""
+    return Gate(*_throttles(request), client=request.client.host if request.client else "unknown")
+
+
+def _throttles(request: Request) -> tuple[Throttle, Throttle]:
+    """The app's two throttles, made once (they hold settings and a session factory, no state)."""
+    state = request.app.state
+    if getattr(state, "throttles", None) is None:
+        state.throttles = _make_throttles(state.settings, _unpooled_sessions(request))
+    throttles: tuple[Throttle, Throttle] = state.throttles
+    return throttles
+
+
+def _make_throttles(settings: Settings, sessions: sessionmaker[Session]) -> tuple[Throttle, Throttle]:
+    return (
+        Throttle(
             sessions,
             limit=settings.code_attempt_limit,
             window_s=settings.code_attempt_window_s,
             what="wrong codes",
             key=settings.client_key,
         ),
-        open_links=Throttle(
+        Throttle(
             sessions,
             limit=settings.open_link_limit,
             window_s=settings.open_link_window_s,
             what="responses on this link",
             key=settings.client_key,
         ),
-        client=request.client.host if request.client else "unknown",
     )
 
 
@@ -65,22 +74,21 @@ def _unpooled_sessions(request: Request) -> sessionmaker[Session]:
     return sessions
 
 
-GateDep = Annotated[Gate, Depends(gate)]
-
-
 def admit(session: Session, gate: Gate, credential: Credential) -> Admission:
     """Who may answer what. Every unknown code or link counts against the client's address."""
     client = f"client:{gate.client}"
-    gate.wrong_credentials.ensure_allowed(session, client)
+    wrong = gate.wrong_credentials
     if credential.code is not None:
-        code = service.find_code(session, credential.code)
+        code = service.find_code(session, credential.code, wrong.stored(client))
         if code is None:
-            gate.wrong_credentials.count_apart(client)
+            wrong.ensure_allowed(session, client)
+            wrong.count_apart(client)
             raise NotFound("unknown code")
-        survey_round = rounds.get_or_raise(session, code.round_id)
+        wrong.ensure_within(code.counter)
         if code.used:
             raise Conflict("this code has already been used")
-        return Admission(survey_round, code.unit_id, code, None)
+        return Admission(code.survey_round, code.unit_id, code, None)
+    wrong.ensure_allowed(session, client)
     link = service.find_link(session, credential.link or "")
     if link is None:
         gate.wrong_credentials.count_apart(client)

@@ -2,10 +2,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
+from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.db import SessionDep
 from survey_api.access import service
-from survey_api.access.gate import GateDep, admit
+from survey_api.access.gate import Gate, admit, gate_of
 from survey_api.access.schemas import (
     CodesIssuedRead,
     CodesRequest,
@@ -17,6 +18,7 @@ from survey_api.access.schemas import (
 )
 from survey_api.access.sheet import code_sheet
 from survey_api.auth import AdminDep, ReaderDep
+from survey_api.load_shedding import IntakeLimiter
 from survey_api.rounds import service as rounds
 from survey_api.units import service as units
 
@@ -74,12 +76,12 @@ def list_open_links(round_id: str, session: SessionDep, principal: AdminDep, req
         409: {"description": "The code has already been used"},
         410: {"description": "The round is closed or not yet open"},
         429: {"description": "Too many wrong codes from this client"},
+        503: {"description": "Too many respondents at once: try again after Retry-After"},
     },
 )
-def fetch_survey(
+async def fetch_survey(
     credential: Credential,
-    session: SessionDep,
-    gate: GateDep,
+    request: Request,
     lang: Annotated[
         str | None, Query(max_length=35, description="Language tag, e.g. en; overrides Accept-Language")
     ] = None,
@@ -89,6 +91,20 @@ def fetch_survey(
 
     The code travels in the body, never in the URL, so it stays out of logs and browser history.
     """
-    admission = admit(session, gate, credential)
-    rounds.ensure_accepting(admission.survey_round, date.today())
-    return service.survey_for(session, admission.survey_round, admission.unit_id, lang, accept_language)
+    state = request.app.state
+    gate = gate_of(request)
+    limiter: IntakeLimiter = state.intake_limiter
+    return await limiter.run(_fetch_survey, state.sessions, gate, credential, lang, accept_language)
+
+
+def _fetch_survey(
+    sessions: sessionmaker[Session],
+    gate: Gate,
+    credential: Credential,
+    lang: str | None,
+    accept_language: str | None,
+) -> SurveyForRespondent:
+    with sessions.begin() as session:
+        admission = admit(session, gate, credential)
+        rounds.ensure_accepting(admission.survey_round, date.today())
+        return service.survey_for(session, admission.survey_round, admission.unit_id, lang, accept_language)

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import BindParameter, Label, bindparam, case, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.db import insert_with_conflicts
@@ -28,10 +28,17 @@ class Throttle:
 
     def ensure_allowed(self, session: Session, key: str) -> None:
         """429 while ``key`` has used up its window."""
-        row = session.scalars(select(RateLimit).where(RateLimit.key == self._stored(key))).first()  # type: ignore[arg-type]
+        row = session.execute(_READ, {"key": self.stored(key)}).first()
+        self.ensure_within(None if row is None else (row[0], row[1]))
+
+    def ensure_within(self, counter: tuple[int, datetime] | None) -> None:
+        """429 if ``counter`` (count, window start), read by the caller, has used up its window."""
+        if counter is None:
+            return
+        count, started = counter
         now = datetime.now(UTC)
-        if row is not None and row.count >= self._limit and _aware(row.window_started_at) + self._window > now:
-            retry = int((_aware(row.window_started_at) + self._window - now).total_seconds()) + 1
+        if count >= self._limit and _aware(started) + self._window > now:
+            retry = int((_aware(started) + self._window - now).total_seconds()) + 1
             raise TooManyRequests(f"too many {self._what}; try again in {retry} s")
 
     def count_apart(self, key: str) -> int:
@@ -47,7 +54,7 @@ class Throttle:
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         table = RateLimit.__table__  # type: ignore[attr-defined]
         expired = table.c.window_started_at <= now - self._window
-        upsert = insert_with_conflicts(session, table).values(key=self._stored(key), window_started_at=now, count=1)
+        upsert = insert_with_conflicts(session, table).values(key=self.stored(key), window_started_at=now, count=1)
         statement = upsert.on_conflict_do_update(
             index_elements=[table.c.key],
             set_={
@@ -61,10 +68,24 @@ class Throttle:
         session.execute(delete(table).where(table.c.window_started_at < stale))
         return count
 
-    def _stored(self, key: str) -> str:
+    def stored(self, key: str) -> str:
         """Keys are keyed hashes: a client address is never stored, nor anything that gives it back."""
         kind, _, value = key.partition(":")
         return f"{kind}:{hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()}"
+
+
+_TABLE = RateLimit.__table__  # type: ignore[attr-defined]
+_READ = select(_TABLE.c.count, _TABLE.c.window_started_at).where(_TABLE.c.key == bindparam("key"))
+"""Built once: respondent requests read their counter (code submissions within ``find_code``)."""
+
+
+def counter_columns(key: BindParameter[str]) -> tuple[Label[int], Label[datetime]]:
+    """The counter under ``key`` (a stored key) as two scalar subqueries, for a caller's own query."""
+    where = _TABLE.c.key == key
+    return (
+        select(_TABLE.c.count).where(where).scalar_subquery().label("counter_count"),
+        select(_TABLE.c.window_started_at).where(where).scalar_subquery().label("counter_window_started_at"),
+    )
 
 
 def _aware(moment: datetime) -> datetime:

@@ -99,7 +99,8 @@ def list_questionnaires(session: Session, organisation_id: str) -> list[Question
     ]
 
 
-_PUBLISHED_CONTENT: dict[tuple[str, int], QuestionnaireContent] = {}
+_PUBLISHED_CONTENT: dict[tuple[str, int], tuple[str, QuestionnaireContent]] = {}
+"""(id, version) -> (organisation, parsed content) of published versions, which never change."""
 _PUBLISHED_CONTENT_MAX = 256
 
 
@@ -109,12 +110,22 @@ def content_of(questionnaire: Questionnaire) -> QuestionnaireContent:
     if questionnaire.status != "published":
         return QuestionnaireContent.model_validate(questionnaire.content)
     key = (questionnaire.id, questionnaire.version)
-    content = _PUBLISHED_CONTENT.get(key)
-    if content is None:
+    cached = _PUBLISHED_CONTENT.get(key)
+    if cached is None:
         if len(_PUBLISHED_CONTENT) >= _PUBLISHED_CONTENT_MAX:
             _PUBLISHED_CONTENT.clear()
-        content = _PUBLISHED_CONTENT[key] = QuestionnaireContent.model_validate(questionnaire.content)
-    return content
+        content = QuestionnaireContent.model_validate(questionnaire.content)
+        cached = _PUBLISHED_CONTENT[key] = (questionnaire.organisation_id, content)
+    return cached[1]
+
+
+def published_items(session: Session, organisation_id: str, questionnaire_id: str, version: int) -> list[Item]:
+    """The items of a version a round uses (always a published one), read from the database once per
+    process: a published version never changes. 404 for another organisation's questionnaire."""
+    cached = _PUBLISHED_CONTENT.get((questionnaire_id, version))
+    if cached is not None and cached[0] == organisation_id:
+        return cached[1].item
+    return items_of(repository.get_or_raise(session, organisation_id, questionnaire_id, version))
 
 
 def items_of(questionnaire: Questionnaire) -> list[Item]:

@@ -1,10 +1,12 @@
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
+from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.db import SessionDep
-from survey_api.access.gate import GateDep
+from survey_api.access.gate import Gate, gate_of
 from survey_api.auth import AdminDep
+from survey_api.load_shedding import IntakeLimiter
 from survey_api.responses import service
 from survey_api.responses.schemas import Receipt, ResponseSubmit
 
@@ -22,19 +24,29 @@ router = APIRouter(prefix="/v1/responses", tags=["responding"])
         413: {"description": "Body too large"},
         422: {"description": "Invalid answers, one message per item"},
         429: {"description": "Too many wrong codes from this client, or too many responses on this link"},
+        503: {"description": "Too many respondents at once: send the same submission again after Retry-After"},
     },
 )
-def submit_response(
-    data: ResponseSubmit, session: SessionDep, gate: GateDep, request: Request, response: Response
-) -> Receipt:
+async def submit_response(data: ResponseSubmit, request: Request, response: Response) -> Receipt:
     """Submit an anonymous response with a one-time code or an open link.
 
-    Resending the same ``submission_id`` with the same answers returns the same receipt.
+    Resending the same ``submission_id`` with the same answers returns the same receipt. When more
+    respondents answer at once than the service can take, the answer is 503 with ``Retry-After``:
+    send the same submission again after that many seconds.
     """
-    receipt, created = service.submit(session, data, gate, max_text=request.app.state.settings.max_free_text_chars)
+    state = request.app.state
+    gate = gate_of(request)
+    limiter: IntakeLimiter = state.intake_limiter
+    receipt, created = await limiter.run(_submit, state.sessions, data, gate, state.settings.max_free_text_chars)
     if not created:
         response.status_code = status.HTTP_200_OK
     return receipt
+
+
+def _submit(sessions: sessionmaker[Session], data: ResponseSubmit, gate: Gate, max_text: int) -> tuple[Receipt, bool]:
+    """In a worker thread: one transaction, committed before the answer is sent."""
+    with sessions.begin() as session:
+        return service.submit(session, data, gate, max_text=max_text)
 
 
 @router.get("/fhir", tags=["responses"])

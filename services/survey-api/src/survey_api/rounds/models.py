@@ -1,5 +1,6 @@
 from datetime import date
 
+from sqlalchemy import Text
 from sqlmodel import Field
 
 from survey_api.models import SurveyTable
@@ -29,3 +30,8 @@ class RoundUnit(SurveyTable, table=True):
     unit_id: str = Field(foreign_key="survey.unit.id", primary_key=True, max_length=64)
     link_token: str | None = Field(default=None, max_length=64, unique=True)
     """The unit's open link (open-link rounds only): meant to be shown at the unit, so kept as is."""
+    codes_used: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    """One character per code issued for the unit, at the code's ``ordinal``: ``1`` used, ``0`` not.
+
+    The whole unit's state is one row, rewritten by every response (``access.service.use_code``).
+    """

@@ -1,0 +1,56 @@
+"""The outbox relay's batching on SQLite and the in-process bus (Kafka and PostgreSQL: tests/integration)."""
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, insert
+
+from insikt_common.db import make_engine
+from insikt_common.messaging.memory_bus import InProcessBus
+from insikt_common.messaging.relay import OutboxRelay
+from insikt_common.messaging.tables import outbox_table
+
+metadata = MetaData(schema="test")
+outbox = outbox_table(metadata)
+
+
+class Clock:
+    """Time that moves only when the relay sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+def _add(engine: Engine, count: int) -> None:
+    with engine.begin() as conn:
+        for _ in range(count):
+            row = {"event_id": uuid.uuid4().hex, "event_type": "t", "topic": "t", "message_key": "k"}
+            conn.execute(insert(outbox).values(**row, payload=b"{}", sent=False))
+
+
+def test_after_a_partial_batch_the_relay_waits_to_gather_the_next_one(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}", "test")
+    metadata.create_all(engine)
+    bus, clock = InProcessBus(), Clock()
+    relay = OutboxRelay(engine, outbox, bus, service="t", batch_size=3, gather_s=0.02, clock=clock, sleep=clock.sleep)
+
+    _add(engine, 2)
+    assert relay.publish_pending() == 2  # nothing published just before: no wait
+    _add(engine, 1)
+    clock.now += 0.005
+    assert relay.publish_pending() == 1  # waited out the rest of the 20 ms first
+    assert clock.slept == [0.015]
+    clock.now += 0.05
+    _add(engine, 4)
+    assert relay.publish_pending() == 3  # long enough since the last batch: at once
+    assert relay.publish_pending() == 1  # after a full batch the rest follows at once too
+    assert clock.slept == [0.015]
+    assert len(bus.topic_messages("t")) == 7
