@@ -20,9 +20,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="sample survey-api (throughput phase) and reporting (warm reports) with py-spy",
     )
+    parser.add_argument(
+        "--survey-workers",
+        type=int,
+        default=2,
+        help="uvicorn worker processes for survey-api (default 2, one per core here; memory and CPU are summed)",
+    )
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile or ("full" if args.full else "quick")]
-    result = run(profile, keep=args.keep, skip_reports=args.skip_reports, py_spy=args.py_spy)
+    result = run(
+        profile, keep=args.keep, skip_reports=args.skip_reports, py_spy=args.py_spy, survey_workers=args.survey_workers
+    )
     path = results.write(result)
     print(
         f"\nInsikt benchmarks, {profile.name} profile ({result['machine']['nproc']} CPUs, "

@@ -110,9 +110,12 @@ class RunningService:
 
 @contextlib.contextmanager
 def running_services(
-    database: ServiceDatabase, bootstrap: str, topic_prefix: str, log_dir: Path
+    database: ServiceDatabase, bootstrap: str, topic_prefix: str, log_dir: Path, *, survey_workers: int = 1
 ) -> Iterator[dict[str, RunningService]]:
-    """Migrate each service with its prestart, start all three, wait until ready."""
+    """Migrate each service with its prestart, start all three, wait until ready.
+
+    ``survey_workers`` > 1 runs survey-api as that many uvicorn worker processes under one
+    supervisor (docs/operations.md); its memory and CPU are then summed over all of them."""
     started: dict[str, RunningService] = {}
     try:
         for service, (module, _prefix, _schema) in SERVICES.items():
@@ -122,6 +125,8 @@ def running_services(
             log = log_dir / f"{service}.log"
             command = [sys.executable, "-m", "uvicorn", f"{module}.main:create_app", "--factory"]
             command += ["--host", LOOPBACK, "--port", str(port), "--no-access-log"]
+            if service == "survey-api" and survey_workers > 1:
+                command += ["--workers", str(survey_workers)]
             with log.open("wb") as out:
                 process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
             started[service] = RunningService(service, f"http://{LOOPBACK}:{port}", process, log, env)
@@ -150,19 +155,46 @@ def wait_ready(service: RunningService, timeout_s: float = 90) -> None:
     raise RuntimeError(f"{service.name} did not become ready; log:\n{service.log.read_text()[-3000:]}")
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (a uvicorn supervisor's workers)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    tree, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
 def rss_mb(pid: int) -> float | None:
-    """Resident memory (VmRSS) of a process in MB, or None once it is gone."""
+    """Resident memory (VmRSS) of a process and its children in MB, or None once it is gone."""
+    found = [_rss_kb(p) for p in process_tree(pid)]
+    if found[0] is None:
+        return None
+    return sum(kb for kb in found if kb is not None) / 1024
+
+
+def _rss_kb(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+                return int(line.split()[1])
     except OSError:
         return None
     return None
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time a process has used so far, or None once it is gone."""
+    """User plus system CPU time a process and its children have used so far, or None once it is gone."""
+    found = [_cpu_seconds(p) for p in process_tree(pid)]
+    if found[0] is None:
+        return None
+    return sum(s for s in found if s is not None)
+
+
+def _cpu_seconds(pid: int) -> float | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:

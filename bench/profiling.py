@@ -28,7 +28,7 @@ def record(pid: int, duration_s: int, output: Path) -> subprocess.Popen[bytes] |
     if binary is None:
         return None
     command = [binary, "record", "--pid", str(pid), "--duration", str(duration_s), "--rate", "100"]
-    command += ["--format", "raw", "--output", str(output), "--nonblocking", "--gil"]
+    command += ["--format", "raw", "--output", str(output), "--nonblocking", "--gil", "--subprocesses"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

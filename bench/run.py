@@ -124,7 +124,9 @@ def _phase_spec(
     }
 
 
-def run(profile: Profile, *, keep: bool = False, skip_reports: bool = False, py_spy: bool = False) -> dict[str, Any]:
+def run(
+    profile: Profile, *, keep: bool = False, skip_reports: bool = False, py_spy: bool = False, survey_workers: int = 2
+) -> dict[str, Any]:
     started = time.time()
     work_dir = Path(tempfile.mkdtemp(prefix="insikt-bench-"))
     log(f"profile {profile.name}; work dir {work_dir}")
@@ -133,7 +135,7 @@ def run(profile: Profile, *, keep: bool = False, skip_reports: bool = False, py_
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "git_commit": results.git_commit(),
         "machine": results.machine(),
-        "parameters": profile.__dict__,
+        "parameters": profile.__dict__ | {"survey_workers": survey_workers},
     }
     figures: dict[str, Any] = {}
     out["figures"] = figures
@@ -142,7 +144,9 @@ def run(profile: Profile, *, keep: bool = False, skip_reports: bool = False, py_
         database = infra.create_service_database(servers.admin_url)
         try:
             prefix = f"bench{secrets.token_hex(3)}."
-            with infra.running_services(database, servers.kafka_bootstrap, prefix, work_dir) as running:
+            with infra.running_services(
+                database, servers.kafka_bootstrap, prefix, work_dir, survey_workers=survey_workers
+            ) as running:
                 urls = {name: s.url for name, s in running.items()}
                 memory = MemorySampler({name: s.pid for name, s in running.items()})
                 log("services ready; settling for idle memory")
