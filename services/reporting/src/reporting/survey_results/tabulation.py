@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from insikt_common.contracts.survey import QuestionDefinition
-from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell, Equation, protect
+from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell, Equation, EquationIndex, protect
 from reporting.statistics import Moments, Share, share_positive
 
 Level = tuple[str, str]
@@ -187,6 +187,7 @@ def _protect_all(
     mean and spread published, two or three withheld counts could otherwise be solved for. A cell
     split off from a total (see ``tabulate``) takes the total with it when withheld."""
     extra: set[Key] = set()
+    indexed = EquationIndex(equations)
     while True:
         cells = protect(
             counts,
@@ -196,6 +197,7 @@ def _protect_all(
             exempt=roles.exempt,
             follows=roles.follows,
             reluctant=roles.reluctant,
+            index=indexed,
         )
         grown = set(extra)
         for level, link_id, answers in numeric:
