@@ -1,4 +1,8 @@
-from sqlalchemy import select
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, String, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -32,6 +36,72 @@ def totals_of_questionnaire(session: Session, questionnaire_id: str) -> list[Rou
 def answer_counts(session: Session, round_ids: list[str]) -> list[AnswerCount]:
     statement = select(AnswerCount).where(col(AnswerCount.round_id).in_(round_ids))
     return list(session.scalars(statement.order_by(AnswerCount.round_id, AnswerCount.unit_id, AnswerCount.link_id)))
+
+
+def answer_count_rows(session: Session, round_ids: list[str]) -> Sequence[Row[str, str, str, str, int]]:
+    """The same rows as ``answer_counts``, in the same order, as plain tuples (no ORM instances)."""
+    statement = select(
+        col(AnswerCount.round_id),
+        col(AnswerCount.unit_id),
+        col(AnswerCount.link_id),
+        col(AnswerCount.answer),
+        col(AnswerCount.count),
+    ).where(col(AnswerCount.round_id).in_(round_ids))
+    statement = statement.order_by(AnswerCount.round_id, AnswerCount.unit_id, AnswerCount.link_id)
+    return session.execute(statement).all()
+
+
+def response_answer_rows(session: Session, round_id: str, unit_ids: list[str]) -> Sequence[Row[str, str, str]]:
+    """``response_answers`` as (response id, link id, answer) tuples."""
+    statement = select(col(ResponseAnswer.response_id), col(ResponseAnswer.link_id), col(ResponseAnswer.answer)).where(
+        col(ResponseAnswer.round_id) == round_id, col(ResponseAnswer.unit_id).in_(unit_ids)
+    )
+    return session.execute(statement).all()
+
+
+def written_version(
+    session: Session, *, round_id: str | None = None, questionnaire_id: str | None = None
+) -> str | None:
+    """A fingerprint of the rows a round's tables (or, with ``questionnaire_id``, every round of a
+    questionnaire's) are computed from: each round and unit total with its unit and round entry, and
+    the questionnaire's versions. Built from PostgreSQL's row versions (``xmin``), so it changes
+    whenever the consumer writes any of those rows (a response also adds to its unit's total in
+    the same transaction, and a rebuild writes every row anew), even when the numbers stay the
+    same. None on databases without row versions (SQLite): nothing may then be cached."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    totals = RoundUnitTotal.__table__.alias("t")  # type: ignore[attr-defined]
+    units = UnitEntry.__table__.alias("u")  # type: ignore[attr-defined]
+    entries = RoundEntry.__table__.alias("e")  # type: ignore[attr-defined]
+    versions = QuestionnaireVersion.__table__.alias("q")  # type: ignore[attr-defined]
+
+    def xmin(alias: str) -> Any:
+        return func.coalesce(cast(literal_column(f"{alias}.xmin"), String), "")
+
+    row_versions = select(
+        func.string_agg(
+            totals.c.round_id + "/" + totals.c.unit_id + "@" + xmin("t") + "@" + xmin("u") + "@" + xmin("e"),
+            literal_column("','").op("ORDER BY")(totals.c.round_id + totals.c.unit_id),
+        )
+    ).select_from(
+        totals.outerjoin(units, units.c.id == totals.c.unit_id).outerjoin(
+            entries, entries.c.round_id == totals.c.round_id
+        )
+    )
+    questionnaires = select(totals.c.questionnaire_id)
+    if round_id is not None:
+        row_versions = row_versions.where(totals.c.round_id == round_id)
+        questionnaires = questionnaires.where(totals.c.round_id == round_id)
+    else:
+        row_versions = row_versions.where(totals.c.questionnaire_id == questionnaire_id)
+        questionnaires = questionnaires.where(totals.c.questionnaire_id == questionnaire_id)
+    questionnaire_versions = select(
+        func.string_agg(cast(versions.c.version, String) + "@" + xmin("q"), literal_column("','"))
+    ).where(versions.c.questionnaire_id.in_(questionnaires))
+    found = session.execute(select(row_versions.scalar_subquery(), questionnaire_versions.scalar_subquery())).one()
+    if found[0] is None:
+        return None
+    return hashlib.sha256(f"{found[0]}|{found[1]}".encode()).hexdigest()
 
 
 def units(session: Session, unit_ids: set[str]) -> dict[str, UnitEntry]:
