@@ -355,7 +355,7 @@ def _tabulate_riket(session: Session, tables: RoundTables, unit_type: str) -> tu
         groups[("outside", organisation)] = sorted(key for key, owner in owners.items() if owner != organisation)
     splits = [(level, rest) for rest in groups if rest[0] == "outside"]
     with collection_paused():
-        figures = tabulate(tables.questions, counts, groups, tables.k, splits=splits)
+        figures = tabulate(tables.questions, counts, groups, tables.k, splits=splits, levels=[level])
     return figures[level], _weight({}, {level: figures[level]})
 
 
