@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_BUDGET = 2_000_000
-"""Cells (counts kept or figures shown, roughly 40–60 bytes each) kept at most: about 100 MB,
-room for a few rounds of 300 units and 30 questions at once."""
+DEFAULT_BUDGET = 1_000_000
+"""Cells (counts kept or figures shown) kept at most. A round of 300 units and 30 questions with
+its riket weighs about 110,000 and takes about 8 MB, so this is about 70 MB: nine such rounds."""
 
 
 @dataclass
