@@ -1,8 +1,10 @@
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, String, cast, func, literal_column, select
+from sqlalchemy import BindParameter, Row, Select, String, bindparam, cast, func, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -70,6 +72,16 @@ def written_version(
     same. None on databases without row versions (SQLite): nothing may then be cached."""
     if session.get_bind().dialect.name != "postgresql":
         return None
+    by_round = round_id is not None
+    found = session.execute(_written_version_statement(by_round), {"key": round_id if by_round else questionnaire_id})
+    rows, questionnaires = found.one()
+    if rows is None:
+        return None
+    return hashlib.sha256(f"{rows}|{questionnaires}".encode()).hexdigest()
+
+
+@functools.cache
+def _written_version_statement(by_round: bool) -> Select[str | None, str | None]:
     totals = RoundUnitTotal.__table__.alias("t")  # type: ignore[attr-defined]
     units = UnitEntry.__table__.alias("u")  # type: ignore[attr-defined]
     entries = RoundEntry.__table__.alias("e")  # type: ignore[attr-defined]
@@ -78,30 +90,38 @@ def written_version(
     def xmin(alias: str) -> Any:
         return func.coalesce(cast(literal_column(f"{alias}.xmin"), String), "")
 
-    row_versions = select(
-        func.string_agg(
-            totals.c.round_id + "/" + totals.c.unit_id + "@" + xmin("t") + "@" + xmin("u") + "@" + xmin("e"),
-            literal_column("','").op("ORDER BY")(totals.c.round_id + totals.c.unit_id),
+    key: BindParameter[str] = bindparam("key", type_=String)
+    chosen = totals.c.round_id == key if by_round else totals.c.questionnaire_id == key
+    row_versions = (
+        select(
+            func.string_agg(
+                totals.c.round_id + "/" + totals.c.unit_id + "@" + xmin("t") + "@" + xmin("u") + "@" + xmin("e"),
+                aggregate_order_by(literal(","), totals.c.round_id, totals.c.unit_id),
+            )
         )
-    ).select_from(
-        totals.outerjoin(units, units.c.id == totals.c.unit_id).outerjoin(
-            entries, entries.c.round_id == totals.c.round_id
+        .select_from(
+            totals.outerjoin(units, units.c.id == totals.c.unit_id).outerjoin(
+                entries, entries.c.round_id == totals.c.round_id
+            )
         )
+        .where(chosen)
     )
-    questionnaires = select(totals.c.questionnaire_id)
-    if round_id is not None:
-        row_versions = row_versions.where(totals.c.round_id == round_id)
-        questionnaires = questionnaires.where(totals.c.round_id == round_id)
-    else:
-        row_versions = row_versions.where(totals.c.questionnaire_id == questionnaire_id)
-        questionnaires = questionnaires.where(totals.c.questionnaire_id == questionnaire_id)
     questionnaire_versions = select(
-        func.string_agg(cast(versions.c.version, String) + "@" + xmin("q"), literal_column("','"))
-    ).where(versions.c.questionnaire_id.in_(questionnaires))
-    found = session.execute(select(row_versions.scalar_subquery(), questionnaire_versions.scalar_subquery())).one()
-    if found[0] is None:
-        return None
-    return hashlib.sha256(f"{found[0]}|{found[1]}".encode()).hexdigest()
+        func.string_agg(cast(versions.c.version, String) + "@" + xmin("q"), literal(","))
+    ).where(versions.c.questionnaire_id.in_(select(totals.c.questionnaire_id).where(chosen)))
+    return select(row_versions.scalar_subquery(), questionnaire_versions.scalar_subquery())
+
+
+def round_ids_of_questionnaire(session: Session, questionnaire_id: str) -> set[str]:
+    statement = select(col(RoundUnitTotal.round_id)).where(col(RoundUnitTotal.questionnaire_id) == questionnaire_id)
+    return set(session.scalars(statement.distinct()))
+
+
+def codes_issued_to(session: Session, round_id: str, unit_id: str) -> int | None:
+    statement = select(col(CodesIssuedCount.codes)).where(
+        col(CodesIssuedCount.round_id) == round_id, col(CodesIssuedCount.unit_id) == unit_id
+    )
+    return session.scalars(statement).first()
 
 
 def units(session: Session, unit_ids: set[str]) -> dict[str, UnitEntry]:

@@ -120,7 +120,7 @@ def unit_report(
         municipality_code=unit.municipality_code,
     )
     report.unit = UnitInfo.model_validate(unit, from_attributes=True)
-    report.response_rate = _response_rate(figures.responses, repository.codes_issued(session, round_id).get(unit_id))
+    report.response_rate = _response_rate(figures.responses, repository.codes_issued_to(session, round_id, unit_id))
     if principal is None:
         report.comments_withheld = "public report"
     elif figures.responses.value is None:
@@ -366,7 +366,7 @@ def _previous(
     if tables.entry is None:
         return None
     candidates = repository.round_entries(
-        session, {t.round_id for t in repository.totals_of_questionnaire(session, tables.entry.questionnaire_id)}
+        session, repository.round_ids_of_questionnaire(session, tables.entry.questionnaire_id)
     )
     earlier = sorted(
         (e for e in candidates.values() if e.opens_on < tables.entry.opens_on and e.round_id != tables.round_id),
