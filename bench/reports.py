@@ -282,6 +282,7 @@ def measure(
         "events": seeder.sent,
         "published_s": round(published_s, 1),
         "applied_by_live_consumer_s": round(applied_s, 1),
+        "reporting_rss_mb_after_applying": infra.rss_mb(reporting.pid),
     }
     figures["live_apply_events_per_s"] = round(seeder.sent / applied_s, 1)
 
@@ -309,6 +310,7 @@ def measure(
             responses=profile.report_responses,
             rng=rng,
         )
+    out["report_seed"]["reporting_rss_mb_after_reports"] = infra.rss_mb(reporting.pid)
     out["report_latency_ms"] = {
         "cold_first_requests": [round(c * 1000, 1) for c in cold],
         "unit_p50": round(1000 * (percentile(unit_times, 50) or 0), 1),
@@ -323,6 +325,12 @@ def measure(
     )
     _log_latency(log, figures, out["report_latency_ms"])
 
+    _rebuild(profile, reporting, out=out, figures=figures, log=log)
+
+
+def _rebuild(
+    profile: Profile, reporting: infra.RunningService, *, out: dict[str, Any], figures: dict[str, Any], log: Log
+) -> None:
     log("rebuilding reporting's read models from the topics (reporting-rebuild)")
     command = [sys.executable, "-m", "reporting.admin.command", "--quiet-seconds", str(QUIET_S)]
     started = time.monotonic()
