@@ -8,7 +8,9 @@ HTTP. Reporting's own consumer applies them (the live apply rate is recorded too
 - report latency: ``cold`` is the first request for each of a few unit reports (nothing in
   reporting has asked for them yet; PostgreSQL's buffers are warm from the writes), ``warm``
   the p50/p95 over repeated requests for unit reports, each with its municipality and riket
-  comparisons, and for municipality roll-ups;
+  comparisons, and for municipality roll-ups; ``after a change`` the first unit report once one
+  more response has been applied (reporting keeps a round's tables only while its read model is
+  unchanged, so this one computes them again);
 - rebuild: ``reporting-rebuild`` (``python -m reporting.admin.command``) as its own process;
   events/s = events read / (wall time - the quiet period it waits for at the end), and the same
   over the time the command itself reports applying (from joining its group to the last event:
@@ -21,6 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,8 +96,16 @@ class Seeder:
         self._producer.close(timeout=30)
 
 
-def seed_round(seeder: Seeder, profile: Profile, log: Log) -> tuple[str, list[UnitRef]]:
-    """Publish the round's events; returns its id and units."""
+@dataclass(frozen=True)
+class SeededRound:
+    round_id: str
+    questionnaire_id: str
+    questions: int
+    units: list[UnitRef]
+
+
+def seed_round(seeder: Seeder, profile: Profile, log: Log) -> SeededRound:
+    """Publish the round's events."""
     questionnaire_id, round_id = str(uuid.uuid4()), str(uuid.uuid4())
     items = [
         QuestionDefinition(
@@ -171,7 +182,55 @@ def seed_round(seeder: Seeder, profile: Profile, log: Log) -> tuple[str, list[Un
         if n and n % 100_000 == 0:
             log(f"  {n} responses published ({n / (time.monotonic() - started):.0f}/s)")
     seeder.flush()
-    return round_id, units
+    return SeededRound(round_id, questionnaire_id, len(items), units)
+
+
+def _publish_one_response(seeder: Seeder, seeded: "SeededRound", unit: UnitRef, rng: random.Random) -> None:
+    codes = [c for c, *_ in SCALE]
+    answers = [AnswerValue(link_id=f"q{i:02d}", code=rng.choices(codes, WEIGHTS)[0]) for i in range(seeded.questions)]
+    payload = ResponseSubmitted(
+        response_id=str(uuid.uuid4()),
+        round_id=seeded.round_id,
+        questionnaire_id=seeded.questionnaire_id,
+        questionnaire_version=1,
+        unit=unit,
+        submitted_on=date.today(),
+        answers=answers,
+    )
+    seeder.send(RESPONSE_SUBMITTED, f"round/{seeded.round_id}", payload)
+    seeder.flush()
+
+
+def _first_after_changes(
+    client: httpx.Client,
+    seeder: Seeder,
+    seeded: SeededRound,
+    *,
+    read_model: infra.ReadModel,
+    responses: int,
+    rng: random.Random,
+    changes: int = 3,
+) -> list[float]:
+    """One more response at a time; once reporting has applied it, the time of the next unit report."""
+    times = []
+    try:
+        for n in range(1, changes + 1):
+            _publish_one_response(seeder, seeded, rng.choice(seeded.units), rng)
+            wait_until = time.monotonic() + 60
+            while read_model.total(seeded.round_id) < responses + n and time.monotonic() < wait_until:
+                time.sleep(0.05)
+            unit = rng.choice(seeded.units)
+            times.append(_timed_get(client, f"/v1/reports/surveys/{seeded.round_id}/units/{unit.id}"))
+    finally:
+        seeder.close()
+    return times
+
+
+def _log_latency(log: Log, figures: dict[str, Any], latency: dict[str, Any]) -> None:
+    log(
+        f"report latency: cold {figures['report_cold_ms']} ms (first requests {latency['cold_first_requests']}, "
+        f"first after a change {latency['first_after_a_change']}), warm p95 {figures['report_warm_p95_ms']} ms"
+    )
 
 
 def _timed_get(client: httpx.Client, path: str) -> float:
@@ -204,9 +263,10 @@ def measure(
     seeder = Seeder(servers.kafka_bootstrap, prefix)
     started = time.monotonic()
     try:
-        round_id, units = seed_round(seeder, profile, log)
+        seeded = seed_round(seeder, profile, log)
     finally:
         seeder.close()
+    round_id, units = seeded.round_id, seeded.units
     published_s = time.monotonic() - started
     log(f"published {seeder.sent} events in {published_s:.1f} s; waiting for reporting to apply them")
     # Generous on purpose: a slow consumer is a finding, not a reason to give up early.
@@ -224,6 +284,7 @@ def measure(
         "events": seeder.sent,
         "published_s": round(published_s, 1),
         "applied_by_live_consumer_s": round(applied_s, 1),
+        "reporting_rss_mb_after_applying": infra.rss_mb(reporting.pid),
     }
     figures["live_apply_events_per_s"] = round(seeder.sent / applied_s, 1)
 
@@ -243,18 +304,28 @@ def measure(
         if recorder is not None:
             profiling.stop(recorder)
             out["reporting_profile"] = profiling.summarise(work_dir / "reporting.py-spy.txt")
+        after_change = _first_after_changes(
+            client,
+            Seeder(servers.kafka_bootstrap, prefix),
+            seeded,
+            read_model=read_model,
+            responses=profile.report_responses,
+            rng=rng,
+        )
+    out["report_seed"]["reporting_rss_mb_after_reports"] = infra.rss_mb(reporting.pid)
     out["report_latency_ms"] = {
         "cold_first_requests": [round(c * 1000, 1) for c in cold],
         "unit_p50": round(1000 * (percentile(unit_times, 50) or 0), 1),
         "unit_p95": round(1000 * (percentile(unit_times, 95) or 0), 1),
         "municipality_p50": round(1000 * (percentile(municipality_times, 50) or 0), 1),
         "municipality_p95": round(1000 * (percentile(municipality_times, 95) or 0), 1),
+        "first_after_a_change": [round(c * 1000, 1) for c in after_change],
     }
-    figures["report_cold_ms"] = round(1000 * max(cold), 1)
+    figures["report_cold_ms"] = round(1000 * max(cold + after_change), 1)
     figures["report_warm_p95_ms"] = max(
         out["report_latency_ms"]["unit_p95"], out["report_latency_ms"]["municipality_p95"]
     )
-    log(f"report latency: cold {figures['report_cold_ms']} ms, warm p95 {figures['report_warm_p95_ms']} ms")
+    _log_latency(log, figures, out["report_latency_ms"])
 
     _rebuild(profile, reporting, out=out, figures=figures, log=log, work_dir=work_dir, py_spy=py_spy)
 

@@ -61,6 +61,7 @@ from reporting.admin.rebuild import rebuild
 from reporting.main import CONSUMER
 from reporting.outcomes import service as outcomes
 from reporting.survey_results import service as surveys
+from reporting.survey_results.tables_cache import TablesCache
 from tests.infra import ServiceDatabase, migrated_engine
 from tests.integration.events import SCALE, event, questionnaire_published, response, round_opened
 
@@ -270,6 +271,85 @@ def _snapshot(engine: Engine, round_id: str, units: dict[str, UnitRef]) -> list[
             engine, lambda s: surveys.roll_up_report(s, round_id, ("unit_type", "hvb"), default_k=5, principal=ADMIN)
         ),
     ]
+
+
+def _reports(engine: Engine, round_id: str, units: dict[str, UnitRef], cache: TablesCache | None) -> list[Any]:
+    """Every report of the round, and the summaries list, as a client would read them."""
+
+    def summaries(session: Session) -> list[dict[str, Any]]:
+        listed = surveys.summaries(session, 5, ADMIN, cache=cache)
+        return [row.model_dump(mode="json") for row in listed if row.round_id == round_id]
+
+    reports: list[Any] = [
+        _read(engine, lambda s, u=u: surveys.unit_report(s, round_id, u.id, 5, ADMIN, cache=cache))
+        for u in units.values()
+    ]
+    for level in (("municipality", "0580"), ("municipality", "0581"), ("unit_type", "hvb")):
+        reports.append(
+            _read(
+                engine,
+                lambda s, level=level: surveys.roll_up_report(
+                    s, round_id, level, default_k=5, principal=ADMIN, cache=cache
+                ),
+            )
+        )
+    with make_sessions(engine)() as session:
+        reports.append(summaries(session))
+    return reports
+
+
+def _comparison(report: dict[str, Any] | None, link_id: str, level: str) -> dict[str, Any]:
+    assert report is not None
+    question = next(q for q in report["questions"] if q["link_id"] == link_id)
+    found: dict[str, Any] = next(c for c in question["comparisons"] if c["level"] == level)
+    return found
+
+
+def test_kept_tables_give_the_same_reports_and_never_outlive_the_events_applied_after_them(
+    engine: Engine, bus: KafkaBus, consumer: EventConsumer
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    round_id, questionnaire_id = str(uuid.uuid4()), f"q-{suffix}"
+    events, units = _survey_events(round_id, questionnaire_id, suffix)
+    _publish(bus, events)
+    a, b = units["A"].id, units["B"].id
+
+    def responses_of(unit_id: str, in_round: str = round_id) -> int | None:
+        report = _read(engine, lambda s: surveys.unit_report(s, in_round, unit_id, 5, ADMIN))
+        return report["responses"]["value"] if report else None
+
+    _consume_until(consumer, lambda: responses_of(units["D"].id) == 10)
+    cache = TablesCache()
+    uncached = _reports(engine, round_id, units, None)
+    assert _reports(engine, round_id, units, cache) == uncached
+    assert len(cache) >= 2  # the round's tables and riket's
+    assert _reports(engine, round_id, units, cache) == uncached  # now from what was kept
+    assert uncached[1]["responses"] == {"value": None, "suppressed": "fewer than k"}  # B: 3 responses
+
+    # Two more responses for B: 5, shown, in every report asked for after they were applied.
+    _publish(bus, [response(round_id, units["B"], {"bemotande": "1"}, questionnaire_id) for _ in range(2)])
+    _consume_until(consumer, lambda: responses_of(b) == 5)
+    after = _reports(engine, round_id, units, cache)
+    assert after[1]["responses"] == {"value": 5, "suppressed": None}
+    assert after == _reports(engine, round_id, units, None)
+
+    # Another round of the questionnaire in the same year changes riket in this round's reports:
+    # 10 more hvb responses, none positive, so 37 positive of 52 (71.2 %) instead of 37 of 42.
+    assert _comparison(after[0], "bemotande", "riket")["share_positive"]["percent"] == 88.1
+    other_round = str(uuid.uuid4())
+    other = UnitRef(id=f"E-{suffix}", name="Enhet E", type="hvb", municipality_code="1480", organisation_id=ORG)
+    _publish(
+        bus,
+        [
+            _e(UNIT_UPSERTED, UnitUpserted(unit=other)),
+            round_opened(other_round, questionnaire_id, [other.id], organisation_id=ORG),
+            *(response(other_round, other, {"bemotande": "3"}, questionnaire_id) for _ in range(10)),
+        ],
+    )
+    _consume_until(consumer, lambda: responses_of(other.id, other_round) == 10)
+    report_a = _read(engine, lambda s: surveys.unit_report(s, round_id, a, 5, ADMIN, cache=cache))
+    assert _comparison(report_a, "bemotande", "riket")["share_positive"]["percent"] == 71.2
+    assert report_a == _read(engine, lambda s: surveys.unit_report(s, round_id, a, 5, ADMIN))
 
 
 # --- outcomes ----------------------------------------------------------------------------------

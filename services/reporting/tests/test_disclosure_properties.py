@@ -72,3 +72,73 @@ def test_gender_counts_within_a_published_total(genders: list[int]) -> None:
     equation = Equation("total", tuple(f"g{i}" for i in range(len(genders))))
     cells = protect(counts, [equation], K)
     assert _recoverable(cells, [equation]) == []
+
+
+def _protect_by_sweeps(
+    counts: Mapping[Key, int],
+    equations: Sequence[Equation[Key]],
+    k: int,
+    *,
+    also_primary: Sequence[Key] = (),
+    exempt: Sequence[Key] = (),
+    follows: Mapping[Key, Key] | None = None,
+    reluctant: Sequence[Key] = (),
+) -> dict[Key, Cell]:
+    """Complementary suppression as first written: every follower, then every equation in order,
+    swept again and again until a sweep changes nothing. ``protect`` must agree with it exactly."""
+    small = {key for key, count in counts.items() if 0 < count < k and key not in set(exempt)}
+    hidden = small | set(also_primary)
+    changed = True
+    while changed:
+        changed = False
+        for follower, leader in (follows or {}).items():
+            if leader in hidden and follower not in hidden:
+                hidden.add(follower)
+                changed = True
+        for equation in equations:
+            members = (equation.total, *equation.parts)
+            if sum(1 for m in members if m in hidden) != 1:
+                continue
+            visible = sorted(
+                (part for part in set(equation.parts) if part not in hidden),
+                key=lambda p: (p in set(reluctant), counts[p], str(p)),
+            )
+            if equation.hide_total_first and equation.total not in hidden:
+                hidden.add(equation.total)
+            else:
+                hidden.add(visible[0] if visible else equation.total)
+            changed = True
+    return {
+        key: (Cell(None, BELOW_K if key in small else "complementary") if key in hidden else Cell(count))
+        for key, count in counts.items()
+    }
+
+
+@st.composite
+def _systems(
+    draw: st.DrawFn,
+) -> tuple[dict[int, int], list[Equation[int]], list[int], list[int], dict[int, int], list[int]]:
+    """Arbitrary overlapping equations over a few cells, in any order, some parts repeated."""
+    size = draw(st.integers(2, 14))
+    counts = {key: draw(st.integers(0, 12)) for key in range(size)}
+    cells = st.integers(0, size - 1)
+    equations = []
+    for _ in range(draw(st.integers(1, 10))):
+        total = draw(cells)
+        parts = draw(st.lists(cells.filter(lambda c, t=total: c != t), min_size=1, max_size=5))
+        equations.append(Equation(total, tuple(parts), hide_total_first=draw(st.booleans())))
+    also = draw(st.lists(cells, max_size=2))
+    exempt = draw(st.lists(cells, max_size=3))
+    follows = draw(st.dictionaries(cells, cells, max_size=3))
+    reluctant = draw(st.lists(cells, max_size=3))
+    return counts, equations, also, exempt, follows, reluctant
+
+
+@settings(max_examples=500, deadline=None)
+@given(_systems())
+def test_protect_hides_exactly_what_sweeping_every_equation_in_order_hides(
+    system: tuple[dict[int, int], list[Equation[int]], list[int], list[int], dict[int, int], list[int]],
+) -> None:
+    counts, equations, also, exempt, follows, reluctant = system
+    options = {"also_primary": also, "exempt": exempt, "follows": follows, "reluctant": reluctant}
+    assert protect(counts, equations, K, **options) == _protect_by_sweeps(counts, equations, K, **options)  # type: ignore[arg-type]

@@ -5,7 +5,9 @@ count could be worked out from a published total and its published siblings, the
 published sibling is suppressed as well (complementary suppression).
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+import heapq
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -56,6 +58,21 @@ class Equation(Generic[K]):
     figure, such as a share's denominator, that a sibling would otherwise take with it)."""
 
 
+class EquationIndex(Generic[K]):
+    """Which equations each cell is a member of (once per appearance), so that hiding a cell
+    touches only its own equations. Built once for a set of equations and reusable across
+    ``protect`` calls over the same equations."""
+
+    def __init__(self, equations: Iterable[Equation[K]]) -> None:
+        self.equations: list[Equation[K]] = list(equations)
+        containing: dict[K, list[int]] = defaultdict(list)
+        for i, equation in enumerate(self.equations):
+            containing[equation.total].append(i)
+            for part in equation.parts:
+                containing[part].append(i)
+        self.containing: dict[K, list[int]] = dict(containing)
+
+
 def protect(
     counts: Mapping[K, int],
     equations: Iterable[Equation[K]],
@@ -65,6 +82,7 @@ def protect(
     exempt: Iterable[K] = (),
     follows: Mapping[K, K] | None = None,
     reluctant: Iterable[K] = (),
+    index: EquationIndex[K] | None = None,
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden member.
 
@@ -80,35 +98,96 @@ def protect(
     maps such a numerator to its denominator: it is hidden whenever the denominator is.
     ``reluctant`` names cells to pick as a complement only when no other part would do (a Vet inte
     count whose withholding would take a share with it).
+    ``index`` may be given for ``equations`` already indexed (the same equations, in the same order).
+
+    The result is that of sweeping the followers and then every equation in order, acting on each
+    equation that has exactly one hidden member when its turn comes, until a sweep changes
+    nothing; only the equations that can act in a sweep are visited (in order), found through
+    the index and a count of hidden members per equation.
     """
-    equations = list(equations)
+    if index is None:
+        index = EquationIndex(equations)
     never_small = set(exempt)
     small = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
-    primary = small | set(also_primary)
-    hidden = set(primary)
+    sweeps = _Sweeps(index, small | set(also_primary), set(reluctant))
     leaders = dict(follows or {})
-    last_resort = set(reluctant)
     changed = True
     while changed:
+        changed = sweeps.follow(leaders)
+        changed = sweeps.sweep(counts) or changed
+    hidden = sweeps.hidden
+    shown: dict[int, Cell] = {}
+    below_k, complementary = Cell(None, BELOW_K), Cell(None, COMPLEMENTARY)
+    result: dict[K, Cell] = {}
+    for key, count in counts.items():
+        if key in hidden:
+            result[key] = below_k if key in small else complementary
+        elif (cell := shown.get(count)) is not None:
+            result[key] = cell
+        else:
+            result[key] = shown[count] = Cell(count)
+    return result
+
+
+class _Sweeps(Generic[K]):
+    """The hidden cells, and per equation how many of its members (as often as they appear) are hidden."""
+
+    def __init__(self, index: EquationIndex[K], hidden: set[K], last_resort: set[K]) -> None:
+        self.index = index
+        self.hidden = hidden
+        self.last_resort = last_resort
+        self.hidden_members: dict[int, int] = defaultdict(int)
+        for key in hidden:
+            for i in index.containing.get(key, ()):
+                self.hidden_members[i] += 1
+        self.ones = {i for i, n in self.hidden_members.items() if n == 1}
+        """The equations with exactly one hidden member: those that act when their turn comes."""
+        self.position = -1
+        self.due: list[int] = []
+
+    def hide(self, key: K) -> None:
+        self.hidden.add(key)
+        for i in self.index.containing.get(key, ()):
+            n = self.hidden_members[i] + 1
+            self.hidden_members[i] = n
+            if n == 1:
+                self.ones.add(i)
+                if i > self.position:
+                    heapq.heappush(self.due, i)
+            elif n == 2:
+                self.ones.discard(i)
+
+    def _preference(self, counts: Mapping[K, int]) -> Callable[[K], tuple[bool, int, str]]:
+        """The order in which visible parts are picked as a complement: the smallest first."""
+        last_resort = self.last_resort
+        return lambda part: (part in last_resort, counts[part], str(part))
+
+    def follow(self, leaders: Mapping[K, K]) -> bool:
         changed = False
         for follower, leader in leaders.items():
-            if leader in hidden and follower not in hidden:
-                hidden.add(follower)
+            if leader in self.hidden and follower not in self.hidden:
+                self.hide(follower)
                 changed = True
-        for equation in equations:
-            members = (equation.total, *equation.parts)
-            if sum(1 for m in members if m in hidden) != 1:
+        return changed
+
+    def sweep(self, counts: Mapping[K, int]) -> bool:
+        """One pass over the equations in order; an equation that comes to have one hidden member
+        behind the current one waits for the next pass, as it would in a plain loop."""
+        changed = False
+        self.position = -1
+        self.due = sorted(self.ones)
+        while self.due:
+            i = heapq.heappop(self.due)
+            if self.hidden_members[i] != 1 or i <= self.position:
                 continue
-            visible = sorted(
-                (part for part in set(equation.parts) if part not in hidden),
-                key=lambda p: (p in last_resort, counts[p], str(p)),
-            )
-            if equation.hide_total_first and equation.total not in hidden:
-                hidden.add(equation.total)
+            self.position = i
+            equation = self.index.equations[i]
+            if equation.hide_total_first and equation.total not in self.hidden:
+                target = equation.total
             else:
-                hidden.add(visible[0] if visible else equation.total)
-            changed = True
-    return {
-        key: (Cell(None, BELOW_K if key in small else COMPLEMENTARY) if key in hidden else Cell(count))
-        for key, count in counts.items()
-    }
+                visible = [part for part in set(equation.parts) if part not in self.hidden]
+                target = min(visible, key=self._preference(counts)) if visible else equation.total
+            if target not in self.hidden:
+                self.hide(target)
+                changed = True
+        return changed

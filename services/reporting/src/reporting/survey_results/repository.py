@@ -1,4 +1,10 @@
-from sqlalchemy import select
+import functools
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import BindParameter, Row, Select, String, bindparam, cast, func, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -32,6 +38,82 @@ def totals_of_questionnaire(session: Session, questionnaire_id: str) -> list[Rou
 def answer_counts(session: Session, round_ids: list[str]) -> list[AnswerCount]:
     statement = select(AnswerCount).where(col(AnswerCount.round_id).in_(round_ids))
     return list(session.scalars(statement.order_by(AnswerCount.round_id, AnswerCount.unit_id, AnswerCount.link_id)))
+
+
+def answer_count_rows(session: Session, round_ids: list[str]) -> Sequence[Row[str, str, str, str, int]]:
+    """The same rows as ``answer_counts``, in the same order, as plain tuples (no ORM instances)."""
+    statement = select(
+        col(AnswerCount.round_id),
+        col(AnswerCount.unit_id),
+        col(AnswerCount.link_id),
+        col(AnswerCount.answer),
+        col(AnswerCount.count),
+    ).where(col(AnswerCount.round_id).in_(round_ids))
+    statement = statement.order_by(AnswerCount.round_id, AnswerCount.unit_id, AnswerCount.link_id)
+    return session.execute(statement).all()
+
+
+def written_version(
+    session: Session, *, round_id: str | None = None, questionnaire_id: str | None = None
+) -> str | None:
+    """A fingerprint of the rows a round's tables (or, with ``questionnaire_id``, every round of a
+    questionnaire's) are computed from: each round and unit total with its unit and round entry, and
+    the questionnaire's versions. Built from PostgreSQL's row versions (``xmin``), so it changes
+    whenever the consumer writes any of those rows (a response also adds to its unit's total in
+    the same transaction, and a rebuild writes every row anew), even when the numbers stay the
+    same. None on databases without row versions (SQLite): nothing may then be cached."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    by_round = round_id is not None
+    found = session.execute(_written_version_statement(by_round), {"key": round_id if by_round else questionnaire_id})
+    rows, questionnaires = found.one()
+    if rows is None:
+        return None
+    return hashlib.sha256(f"{rows}|{questionnaires}".encode()).hexdigest()
+
+
+@functools.cache
+def _written_version_statement(by_round: bool) -> Select[str | None, str | None]:
+    totals = RoundUnitTotal.__table__.alias("t")  # type: ignore[attr-defined]
+    units = UnitEntry.__table__.alias("u")  # type: ignore[attr-defined]
+    entries = RoundEntry.__table__.alias("e")  # type: ignore[attr-defined]
+    versions = QuestionnaireVersion.__table__.alias("q")  # type: ignore[attr-defined]
+
+    def xmin(alias: str) -> Any:
+        return func.coalesce(cast(literal_column(f"{alias}.xmin"), String), "")
+
+    key: BindParameter[str] = bindparam("key", type_=String)
+    chosen = totals.c.round_id == key if by_round else totals.c.questionnaire_id == key
+    row_versions = (
+        select(
+            func.string_agg(
+                totals.c.round_id + "/" + totals.c.unit_id + "@" + xmin("t") + "@" + xmin("u") + "@" + xmin("e"),
+                aggregate_order_by(literal(","), totals.c.round_id, totals.c.unit_id),
+            )
+        )
+        .select_from(
+            totals.outerjoin(units, units.c.id == totals.c.unit_id).outerjoin(
+                entries, entries.c.round_id == totals.c.round_id
+            )
+        )
+        .where(chosen)
+    )
+    questionnaire_versions = select(
+        func.string_agg(cast(versions.c.version, String) + "@" + xmin("q"), literal(","))
+    ).where(versions.c.questionnaire_id.in_(select(totals.c.questionnaire_id).where(chosen)))
+    return select(row_versions.scalar_subquery(), questionnaire_versions.scalar_subquery())
+
+
+def round_ids_of_questionnaire(session: Session, questionnaire_id: str) -> set[str]:
+    statement = select(col(RoundUnitTotal.round_id)).where(col(RoundUnitTotal.questionnaire_id) == questionnaire_id)
+    return set(session.scalars(statement.distinct()))
+
+
+def codes_issued_to(session: Session, round_id: str, unit_id: str) -> int | None:
+    statement = select(col(CodesIssuedCount.codes)).where(
+        col(CodesIssuedCount.round_id) == round_id, col(CodesIssuedCount.unit_id) == unit_id
+    )
+    return session.scalars(statement).first()
 
 
 def units(session: Session, unit_ids: set[str]) -> dict[str, UnitEntry]:

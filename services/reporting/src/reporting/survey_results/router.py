@@ -1,3 +1,4 @@
+import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,6 +10,7 @@ from reporting.access import OptionalPrincipal
 from reporting.exports import CSV_RESPONSES, Separator, survey_csv
 from reporting.survey_results import service
 from reporting.survey_results.schemas import PublicationRead, PublicationUpdate, RoundUnitSummary, SurveyReport
+from reporting.survey_results.tables_cache import TablesCache
 
 router = APIRouter(prefix="/v1/reports/surveys", tags=["survey reports"])
 
@@ -18,14 +20,28 @@ ROLL_UP_KINDS = {"municipalities": "municipality", "unit-types": "unit_type"}
 SeparatorQuery = Annotated[Separator, Query(description="`;` for Swedish Excel (decimal comma), `,` otherwise")]
 
 
+_cache_created = threading.Lock()
+
+
 def _k(request: Request) -> int:
     return int(request.app.state.settings.min_cell_count)
+
+
+def _cache(request: Request) -> TablesCache:
+    """The app's tabulated rounds: what one request computed serves the next while the round's read
+    model is unchanged."""
+    state = request.app.state
+    with _cache_created:
+        if not isinstance(getattr(state, "survey_tables", None), TablesCache):
+            state.survey_tables = TablesCache()
+        cache: TablesCache = state.survey_tables
+    return cache
 
 
 @router.get("")
 def list_survey_reports(session: SessionDep, request: Request, principal: OptionalPrincipal) -> list[RoundUnitSummary]:
     """Every round and unit the caller may read, and how many responses (suppressed below k)."""
-    return service.summaries(session, _k(request), principal)
+    return service.summaries(session, _k(request), principal, cache=_cache(request))
 
 
 @router.get("/{round_id}/units/{unit_id}")
@@ -33,7 +49,7 @@ def get_survey_unit_report(
     round_id: str, unit_id: str, session: SessionDep, request: Request, principal: OptionalPrincipal
 ) -> SurveyReport:
     """One unit in one round: per question n, answers, share positive, mean, comparisons; small counts withheld."""
-    return service.unit_report(session, round_id, unit_id, _k(request), principal)
+    return service.unit_report(session, round_id, unit_id, _k(request), principal, cache=_cache(request))
 
 
 @router.get("/{round_id}/units/{unit_id}/csv", responses=CSV_RESPONSES, response_class=Response)
@@ -47,7 +63,7 @@ def get_survey_unit_report_csv(
     sep: SeparatorQuery = ",",
 ) -> Response:
     """The unit's report as CSV (UTF-8 with BOM); the same numbers as the JSON."""
-    report = service.unit_report(session, round_id, unit_id, _k(request), principal)
+    report = service.unit_report(session, round_id, unit_id, _k(request), principal, cache=_cache(request))
     return survey_csv(report, sep, f"survey-{round_id}-{unit_id}")
 
 
@@ -57,7 +73,9 @@ def get_survey_roll_up_report(
 ) -> SurveyReport:
     """A municipality's (by code) or a unit type's units in one round, from summed counts."""
     level = (ROLL_UP_KINDS[roll_up], key)
-    return service.roll_up_report(session, round_id, level, default_k=_k(request), principal=principal)
+    return service.roll_up_report(
+        session, round_id, level, default_k=_k(request), principal=principal, cache=_cache(request)
+    )
 
 
 @router.get("/{round_id}/{roll_up}/{key}/csv", responses=CSV_RESPONSES, response_class=Response)
@@ -73,7 +91,9 @@ def get_survey_roll_up_report_csv(
 ) -> Response:
     """The roll-up as CSV (UTF-8 with BOM); the same numbers as the JSON."""
     level = (ROLL_UP_KINDS[roll_up], key)
-    report = service.roll_up_report(session, round_id, level, default_k=_k(request), principal=principal)
+    report = service.roll_up_report(
+        session, round_id, level, default_k=_k(request), principal=principal, cache=_cache(request)
+    )
     return survey_csv(report, sep, f"survey-{round_id}-{roll_up}-{key}")
 
 

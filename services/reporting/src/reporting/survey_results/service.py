@@ -1,7 +1,7 @@
 """Survey reports: a round's tables for a unit or a roll-up, with comparisons, all suppressed."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ from reporting.survey_results.schemas import (
     UnitInfo,
     UnitRow,
 )
+from reporting.survey_results.tables_cache import TablesCache, collection_paused
 from reporting.survey_results.tabulation import (
     BACKGROUND_KINDS,
     Level,
@@ -56,7 +57,8 @@ LEVEL_NAMES = {"municipality": "Kommun", "unit_type": "Verksamhetstyp", "round":
 
 @dataclass
 class RoundTables:
-    """Everything one round's reports are read from."""
+    """Everything one round's reports are read from. Kept between requests (see ``tables_cache``)
+    while the round's read model stays as it was, except ``public``, read for each request."""
 
     round_id: str
     entry: RoundEntry | None
@@ -67,7 +69,12 @@ class RoundTables:
     counts: dict[str, UnitCounts]
     figures: dict[Level, LevelFigures]
     k: int
-    public: bool
+    version: str | None
+    """The read model's version (``repository.written_version``) these tables were computed at."""
+    public: bool = False
+    breakdowns: dict[Level, dict[str, list[Breakdown]]] = field(default_factory=dict)
+    """Filled per level as reports ask for them; the response answers behind them are written in
+    the same transactions as the counts, so they are as current as the figures."""
 
     @property
     def organisation_id(self) -> str | None:
@@ -82,10 +89,20 @@ class RoundTables:
 
 
 def unit_report(
-    session: Session, round_id: str, unit_id: str, default_k: int, principal: Principal | None
+    session: Session,
+    round_id: str,
+    unit_id: str,
+    default_k: int,
+    principal: Principal | None,
+    *,
+    cache: TablesCache | None = None,
 ) -> SurveyReport:
-    """One unit in one round, beside its municipality, its unit type, riket and its previous round."""
-    tables = _round_tables(session, round_id, default_k)
+    """One unit in one round, beside its municipality, its unit type, riket and its previous round.
+
+    With a ``cache``, tables computed for an earlier request are used while the round's read
+    model is unchanged."""
+    cache = TablesCache(budget=0) if cache is None else cache
+    tables = _round_tables(session, round_id, default_k, cache)
     if tables is None or unit_id not in tables.counts:
         raise NotFound(f"no responses for unit {unit_id} in round {round_id}")
     access.check_unit(principal, tables.organisation_id, unit_id, tables.public)
@@ -94,6 +111,7 @@ def unit_report(
     figures = tables.figures[level]
     report = _report(
         session,
+        cache,
         tables,
         level,
         LevelInfo(kind="unit", key=unit_id, name=unit.name),
@@ -102,7 +120,7 @@ def unit_report(
         municipality_code=unit.municipality_code,
     )
     report.unit = UnitInfo.model_validate(unit, from_attributes=True)
-    report.response_rate = _response_rate(figures.responses, repository.codes_issued(session, round_id).get(unit_id))
+    report.response_rate = _response_rate(figures.responses, repository.codes_issued_to(session, round_id, unit_id))
     if principal is None:
         report.comments_withheld = "public report"
     elif figures.responses.value is None:
@@ -113,10 +131,17 @@ def unit_report(
 
 
 def roll_up_report(
-    session: Session, round_id: str, level: tuple[str, str], *, default_k: int, principal: Principal | None
+    session: Session,
+    round_id: str,
+    level: tuple[str, str],
+    *,
+    default_k: int,
+    principal: Principal | None,
+    cache: TablesCache | None = None,
 ) -> SurveyReport:
     """A municipality's or a unit type's units in one round, summed (never averaged)."""
-    tables = _round_tables(session, round_id, default_k)
+    cache = TablesCache(budget=0) if cache is None else cache
+    tables = _round_tables(session, round_id, default_k, cache)
     kind, key = level
     if tables is None or level not in tables.figures:
         raise NotFound(f"no responses for {kind} {key} in round {round_id}")
@@ -125,6 +150,7 @@ def roll_up_report(
     unit_type = key if kind == "unit_type" else None
     report = _report(
         session,
+        cache,
         tables,
         level,
         LevelInfo(kind=kind, key=key, name=f"{LEVEL_NAMES[kind]} {key}"),
@@ -148,12 +174,15 @@ def roll_up_report(
     return report
 
 
-def summaries(session: Session, default_k: int, principal: Principal | None) -> list[RoundUnitSummary]:
+def summaries(
+    session: Session, default_k: int, principal: Principal | None, *, cache: TablesCache | None = None
+) -> list[RoundUnitSummary]:
     """Every round and unit the caller may see, with its responses, suppressed exactly as in the
     round's reports (a count withheld there to protect a sibling is withheld here too)."""
+    cache = TablesCache(budget=0) if cache is None else cache
     result = []
     for round_id in sorted({total.round_id for total, _ in repository.totals_with_units(session)}):
-        tables = _round_tables(session, round_id, default_k)
+        tables = _round_tables(session, round_id, default_k, cache)
         if tables is None:
             continue
         for unit in sorted(tables.units.values(), key=lambda u: u.name):
@@ -190,10 +219,24 @@ def set_publication(session: Session, round_id: str, public: bool, principal: Pr
 # --- building the tables -------------------------------------------------------------------
 
 
-def _round_tables(session: Session, round_id: str, default_k: int) -> RoundTables | None:
+def _round_tables(session: Session, round_id: str, default_k: int, cache: TablesCache) -> RoundTables | None:
+    version = repository.written_version(session, round_id=round_id)
+    tables = cache.get(
+        ("round", round_id, default_k), version, lambda: _tabulate_round(session, round_id, default_k, written=version)
+    )
+    if tables is None:
+        return None
+    publication = repository.publication(session, round_id)
+    return replace(tables, public=publication is not None and publication.public)
+
+
+def _tabulate_round(
+    session: Session, round_id: str, default_k: int, *, written: str | None
+) -> tuple[RoundTables | None, int]:
+    """The round's tables, and their size for the cache (cells kept)."""
     totals = repository.totals(session, round_id)
     if not totals:
-        return None
+        return None, 0
     entry = repository.round_entry(session, round_id)
     questionnaire_id = entry.questionnaire_id if entry else totals[0].questionnaire_id
     version = entry.questionnaire_version if entry else totals[0].questionnaire_version
@@ -206,9 +249,9 @@ def _round_tables(session: Session, round_id: str, default_k: int) -> RoundTable
     partitions = [
         (("round", round_id), [level for level in groups if level[0] == kind]) for kind in ("municipality", "unit_type")
     ]
-    figures = tabulate(questions, {u: counts[u] for u in counts}, groups, k, partitions=partitions)
-    publication = repository.publication(session, round_id)
-    return RoundTables(
+    with collection_paused():
+        figures = tabulate(questions, {u: counts[u] for u in counts}, groups, k, partitions=partitions)
+    tables = RoundTables(
         round_id=round_id,
         entry=entry,
         questionnaire_id=questionnaire_id,
@@ -218,8 +261,18 @@ def _round_tables(session: Session, round_id: str, default_k: int) -> RoundTable
         counts=counts,
         figures=figures,
         k=k,
-        public=publication is not None and publication.public,
+        version=written,
     )
+    for row in (entry, *units.values()):
+        if row is not None:
+            session.expunge(row)
+    return tables, _weight(counts, figures)
+
+
+def _weight(counts: dict[str, UnitCounts], figures: dict[Level, LevelFigures]) -> int:
+    kept = sum(len(answers) for unit in counts.values() for answers in unit.answers.values())
+    shown = sum(len(q.answers) + 2 for level in figures.values() for q in level.questions.values())
+    return kept + shown
 
 
 def _questions(session: Session, questionnaire_id: str | None, version: int | None) -> list[Question]:
@@ -241,10 +294,10 @@ def _counts(
         return f"{round_id}/{unit_id}" if several else unit_id
 
     counts = {key(t.round_id, t.unit_id): UnitCounts(t.responses, {}) for t in totals if t.unit_id in units}
-    for row in repository.answer_counts(session, round_ids):
-        unit_counts = counts.get(key(row.round_id, row.unit_id))
+    for round_id, unit_id, link_id, answer, count in repository.answer_count_rows(session, round_ids):
+        unit_counts = counts.get(key(round_id, unit_id))
         if unit_counts is not None:
-            unit_counts.answers.setdefault(row.link_id, {})[row.answer] = row.count
+            unit_counts.answers.setdefault(link_id, {})[answer] = count
     return counts
 
 
@@ -256,10 +309,20 @@ def _groups(units: dict[str, UnitEntry]) -> dict[Level, list[str]]:
     return dict(groups)
 
 
-def _riket(session: Session, tables: RoundTables, unit_type: str) -> LevelFigures | None:
+def _riket(session: Session, cache: TablesCache, tables: RoundTables, unit_type: str) -> LevelFigures | None:
     """All units of the type that answered the same questionnaire in a round of the same year."""
     if tables.questionnaire_id is None:
         return None
+    version = repository.written_version(session, questionnaire_id=tables.questionnaire_id)
+    # Every round of the year is in riket, the asking round too: with its entry known, any round
+    # of that year (and k and questions) gets the same figures.
+    asking = tables.round_id if tables.entry is None else None
+    key = ("riket", tables.questionnaire_id, tables.questionnaire_version, tables.year, asking, unit_type, tables.k)
+    return cache.get(key, version, lambda: _tabulate_riket(session, tables, unit_type))
+
+
+def _tabulate_riket(session: Session, tables: RoundTables, unit_type: str) -> tuple[LevelFigures | None, int]:
+    assert tables.questionnaire_id is not None
     all_totals = repository.totals_of_questionnaire(session, tables.questionnaire_id)
     entries = repository.round_entries(session, {t.round_id for t in all_totals})
 
@@ -272,8 +335,17 @@ def _riket(session: Session, tables: RoundTables, unit_type: str) -> LevelFigure
     totals = [t for t in totals if t.unit_id in units and units[t.unit_id].type == unit_type]
     round_ids = sorted({t.round_id for t in totals})
     if not round_ids:
-        return None
-    counts = _counts(session, round_ids, totals, units)
+        return None, 0
+    if (
+        round_ids == [tables.round_id]
+        and all(t.unit_id in tables.counts for t in totals)
+        and repository.written_version(session, round_id=tables.round_id) == tables.version
+    ):
+        # Riket of the asking round alone: its counts are at hand, and still those of the round now
+        # (its version read after riket's, so they are no older than the version riket is kept under).
+        counts = {t.unit_id: tables.counts[t.unit_id] for t in totals}
+    else:
+        counts = _counts(session, round_ids, totals, units)
     if len(round_ids) == 1:
         counts = {f"{round_ids[0]}/{u}": c for u, c in counts.items()}
     level: Level = ("riket", unit_type)
@@ -282,16 +354,19 @@ def _riket(session: Session, tables: RoundTables, unit_type: str) -> LevelFigure
     for organisation in sorted(set(owners.values())):
         groups[("outside", organisation)] = sorted(key for key, owner in owners.items() if owner != organisation)
     splits = [(level, rest) for rest in groups if rest[0] == "outside"]
-    figures = tabulate(tables.questions, counts, groups, tables.k, splits=splits)
-    return figures[level]
+    with collection_paused():
+        figures = tabulate(tables.questions, counts, groups, tables.k, splits=splits, levels=[level])
+    return figures[level], _weight({}, {level: figures[level]})
 
 
-def _previous(session: Session, tables: RoundTables, level: Level) -> tuple[RoundTables, LevelFigures] | None:
+def _previous(
+    session: Session, cache: TablesCache, tables: RoundTables, level: Level
+) -> tuple[RoundTables, LevelFigures] | None:
     """The same level in the latest earlier round of the same questionnaire."""
     if tables.entry is None:
         return None
     candidates = repository.round_entries(
-        session, {t.round_id for t in repository.totals_of_questionnaire(session, tables.entry.questionnaire_id)}
+        session, repository.round_ids_of_questionnaire(session, tables.entry.questionnaire_id)
     )
     earlier = sorted(
         (e for e in candidates.values() if e.opens_on < tables.entry.opens_on and e.round_id != tables.round_id),
@@ -299,7 +374,7 @@ def _previous(session: Session, tables: RoundTables, level: Level) -> tuple[Roun
         reverse=True,
     )
     for entry in earlier:
-        previous = _round_tables(session, entry.round_id, tables.k)
+        previous = _round_tables(session, entry.round_id, tables.k, cache)
         if previous is not None and level in previous.figures:
             return previous, previous.figures[level]
     return None
@@ -310,6 +385,7 @@ def _previous(session: Session, tables: RoundTables, level: Level) -> tuple[Roun
 
 def _report(
     session: Session,
+    cache: TablesCache,
     tables: RoundTables,
     level: Level,
     info: LevelInfo,
@@ -323,14 +399,15 @@ def _report(
         (kind, key, f"{LEVEL_NAMES[kind]} {key}" if kind != "round" else LEVEL_NAMES[kind], tables.figures[(kind, key)])
         for kind, key in comparison_levels
     ]
-    if unit_type is not None and (riket := _riket(session, tables, unit_type)) is not None:
+    if unit_type is not None and (riket := _riket(session, cache, tables, unit_type)) is not None:
         compared.append(("riket", unit_type, f"Riket, {unit_type}", riket))
-    if (previous := _previous(session, tables, level)) is not None:
+    if (previous := _previous(session, cache, tables, level)) is not None:
         previous_tables, previous_figures = previous
         title = previous_tables.entry.title if previous_tables.entry else previous_tables.round_id
         compared.append(("previous_round", previous_tables.round_id, title, previous_figures))
     kolada = benchmarks.mappings(session, tables.questionnaire_id) if tables.questionnaire_id else {}
-    breakdowns = _breakdowns(session, tables, level, figures)
+    if (breakdowns := tables.breakdowns.get(level)) is None:
+        breakdowns = tables.breakdowns[level] = _breakdowns(session, tables, level, figures)
     questions = []
     by_id = {q.link_id: q for q in tables.questions}
     for link_id, q_figures in figures.questions.items():

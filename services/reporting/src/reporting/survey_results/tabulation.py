@@ -7,12 +7,12 @@ answers the sum of its questions'). ``disclosure.protect`` then withholds cells 
 cell is the only unknown of an equation whose other members are published, across all levels.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from insikt_common.contracts.survey import QuestionDefinition
-from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell, Equation, protect
+from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell, Equation, EquationIndex, protect
 from reporting.statistics import Moments, Share, share_positive
 
 Level = tuple[str, str]
@@ -113,6 +113,7 @@ def tabulate(
     *,
     partitions: Sequence[tuple[Level, Sequence[Level]]] = (),
     splits: Sequence[tuple[Level, Level]] = (),
+    levels: Collection[Level] | None = None,
 ) -> dict[Level, LevelFigures]:
     """Figures for every unit and every group of units, with small and derivable counts withheld.
 
@@ -120,6 +121,7 @@ def tabulate(
     which (the round is the sum of its municipalities, and of its unit types). ``splits`` pairs a
     level with the part of it someone does not know (riket and everything outside one organisation,
     which knows its own units): a cell of the level is withheld whenever the same cell of that part is.
+    ``levels`` limits the figures returned to those levels (all are still protected together).
     """
     known = {q.link_id for q in questions}
     seen_answers: dict[str, set[str]] = {}
@@ -146,10 +148,10 @@ def tabulate(
     for level, members in groups.items():
         present = [("unit", u) for u in members if u in units]
         for measure in measures:
-            equations.append(Equation((level, *measure), tuple((m, *measure) for m in present)))
+            equations.append(Equation((level, *measure), tuple([(m, *measure) for m in present])))
     for total, parts in partitions:
         for measure in measures:
-            equations.append(Equation((total, *measure), tuple((p, *measure) for p in parts)))
+            equations.append(Equation((total, *measure), tuple([(p, *measure) for p in parts])))
 
     cells = _protect_all(
         counts,
@@ -163,6 +165,7 @@ def tabulate(
     return {
         level: _figures(level, unit_counts, all_questions, answer_keys=answer_keys, areas=areas, cells=cells)
         for level, unit_counts in raw.items()
+        if levels is None or level in levels
     }
 
 
@@ -187,6 +190,7 @@ def _protect_all(
     mean and spread published, two or three withheld counts could otherwise be solved for. A cell
     split off from a total (see ``tabulate``) takes the total with it when withheld."""
     extra: set[Key] = set()
+    indexed = EquationIndex(equations)
     while True:
         cells = protect(
             counts,
@@ -196,6 +200,7 @@ def _protect_all(
             exempt=roles.exempt,
             follows=roles.follows,
             reluctant=roles.reluctant,
+            index=indexed,
         )
         grown = set(extra)
         for level, link_id, answers in numeric:
