@@ -25,7 +25,7 @@ def test_a_unit_with_a_small_group_takes_a_sibling_with_it_where_the_roll_up_is_
     x = {"K": (2, 3), "M": (6, 10)}  # three women: withheld
     y = {"K": (7, 10), "M": (8, 12)}
     tallies = {X: {TOPIC: x}, Y: {TOPIC: y}, MUNICIPALITY: {TOPIC: _sum(x, y)}}
-    shown = shown_breakdowns(tallies, {MUNICIPALITY: [X, Y]}, K)
+    shown = shown_breakdowns(tallies, [(MUNICIPALITY, [X, Y])], K)
     # The municipality's 13 women minus Y's 10 would give X's 3 away: Y's breakdown goes too.
     assert shown == {(MUNICIPALITY, TOPIC)}
 
@@ -33,8 +33,8 @@ def test_a_unit_with_a_small_group_takes_a_sibling_with_it_where_the_roll_up_is_
 def test_every_group_reaching_k_is_shown_and_a_withheld_share_takes_its_breakdown() -> None:
     x = {"K": (5, 8), "M": (6, 10), "none": (4, 5)}
     tallies = {X: {TOPIC: x}, MUNICIPALITY: {TOPIC: x}}
-    assert shown_breakdowns(tallies, {MUNICIPALITY: [X]}, K) == {(X, TOPIC), (MUNICIPALITY, TOPIC)}
-    assert shown_breakdowns(tallies, {MUNICIPALITY: [X]}, K, withheld_shares=[(X, "bemotande")]) == set()
+    assert shown_breakdowns(tallies, [(MUNICIPALITY, [X])], K) == {(X, TOPIC), (MUNICIPALITY, TOPIC)}
+    assert shown_breakdowns(tallies, [(MUNICIPALITY, [X])], K, withheld_shares=[(X, "bemotande")]) == set()
 
 
 group_sizes = st.fixed_dictionaries({g: st.integers(0, 14) for g in ("K", "M", "none")})
@@ -71,7 +71,7 @@ def test_no_group_of_a_withheld_breakdown_follows_from_a_shown_roll_up(
         K,
     )
     withheld_shares = {(level, "bemotande") for level, cell in main.items() if cell.value is None}
-    shown = shown_breakdowns(tallies, roll_ups, K, withheld_shares=withheld_shares)
+    shown = shown_breakdowns(tallies, roll_ups.items(), K, withheld_shares=withheld_shares)
 
     def known(level: Level) -> bool:
         """Its groups are public: shown, or a single group that is the published share's denominator."""

@@ -21,14 +21,14 @@ Topic = tuple[str, str]
 
 def shown_breakdowns(
     tallies: Mapping[Level, Mapping[Topic, Tally]],
-    groups: Mapping[Level, Sequence[Level]],
+    sums: Iterable[tuple[Level, Sequence[Level]]],
     k: int,
     *,
     withheld_shares: Iterable[tuple[Level, str]] = (),
 ) -> set[tuple[Level, Topic]]:
     """The (level, topic) breakdowns that may be shown.
 
-    ``tallies`` holds every level's tallies (units and roll-ups); ``groups`` says which levels add
+    ``tallies`` holds every level's tallies (units and roll-ups); ``sums`` says which levels add
     up to which (a municipality's units; the round's municipalities, and its unit types).
     ``withheld_shares`` names (level, question) whose share is withheld in the main table: its
     breakdown would give the share's denominator back, so it is withheld too.
@@ -47,7 +47,7 @@ def shown_breakdowns(
     known = {atom for atom, tally in atoms.items() if len(tally) == 1 and atom not in failing}
     equations = [
         Equation((total, topic), tuple((part, topic) for part in parts if (part, topic) in atoms.keys() - known))
-        for total, parts in groups.items()
+        for total, parts in sums
         for topic in topics
         if (total, topic) in atoms
     ]

@@ -144,12 +144,15 @@ def comments(session: Session, round_id: str, unit_id: str) -> list[Comment]:
     return list(session.scalars(statement.order_by(Comment.link_id, Comment.text)))
 
 
-def response_answers(session: Session, round_id: str, unit_ids: list[str]) -> dict[str, dict[str, str]]:
-    """Each response's counted answers by link id, by response id."""
-    statement = select(col(ResponseEntry.response_id), col(ResponseEntry.answers)).where(
-        col(ResponseEntry.round_id) == round_id, col(ResponseEntry.unit_id).in_(unit_ids)
+def response_answers(session: Session, round_id: str) -> dict[str, list[dict[str, str]]]:
+    """Each response's counted answers by link id, by unit."""
+    statement = select(col(ResponseEntry.unit_id), col(ResponseEntry.answers)).where(
+        col(ResponseEntry.round_id) == round_id
     )
-    return {response_id: answers for response_id, answers in session.execute(statement)}
+    found: dict[str, list[dict[str, str]]] = {}
+    for unit_id, answers in session.execute(statement):
+        found.setdefault(unit_id, []).append(answers)
+    return found
 
 
 def publication(session: Session, round_id: str) -> RoundPublication | None:

@@ -17,6 +17,7 @@ from reporting.disclosure import COMPLEMENTARY, Cell
 from reporting.projection import table_of, upsert
 from reporting.statistics import Share, difference_in_points, summarise, wilson_interval
 from reporting.survey_results import repository
+from reporting.survey_results.breakdowns import Tally, Topic, shown_breakdowns
 from reporting.survey_results.models import RoundEntry, RoundPublication, RoundUnitTotal
 from reporting.survey_results.schemas import (
     AnswerRow,
@@ -406,8 +407,9 @@ def _report(
         title = previous_tables.entry.title if previous_tables.entry else previous_tables.round_id
         compared.append(("previous_round", previous_tables.round_id, title, previous_figures))
     kolada = benchmarks.mappings(session, tables.questionnaire_id) if tables.questionnaire_id else {}
-    if (breakdowns := tables.breakdowns.get(level)) is None:
-        breakdowns = tables.breakdowns[level] = _breakdowns(session, tables, level, figures)
+    if not tables.breakdowns:
+        tables.breakdowns.update(_breakdowns(session, tables))
+    breakdowns = tables.breakdowns.get(level, {})
     questions = []
     by_id = {q.link_id: q for q in tables.questions}
     for link_id, q_figures in figures.questions.items():
@@ -488,47 +490,79 @@ def _report(
     )
 
 
-def _breakdowns(
-    session: Session, tables: RoundTables, level: Level, figures: LevelFigures
-) -> dict[str, list[Breakdown]]:
-    """Share positive by each background answer, for questions whose own share is published, and
-    only where every group (including those who left the background question out) reaches k or is empty."""
+def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, list[Breakdown]]]:
+    """Share positive by each background answer at every level of the round, for questions whose
+    own share is published, and only where every group (including those who left the background
+    question out) reaches k and no shown roll-up would give a withheld one away (``breakdowns``)."""
     background = [q for q in tables.questions if q.kind in BACKGROUND_KINDS]
-    with_share = [q for q in tables.questions if q.has_share and figures.questions.get(q.link_id)]
-    with_share = [q for q in with_share if figures.questions[q.link_id].share is not None]
+    with_share = [q for q in tables.questions if q.has_share]
+    found: dict[Level, dict[str, list[Breakdown]]] = {level: {} for level in tables.figures}
     if not background or not with_share:
-        return {}
-    if level[0] == "unit":
-        members = [level[1]]
-    elif level[0] == "round":
-        members = list(tables.counts)
-    else:
-        members = _groups(tables.units).get(level, [])
-    responses = repository.response_answers(session, tables.round_id, members)
-    result: dict[str, list[Breakdown]] = {}
-    for q in with_share:
-        for b in background:
-            tallies: dict[str, list[int]] = {}
-            for answers in responses.values():
-                answer = answers.get(q.link_id)
-                if answer is None or answer in q.non_substantive:
-                    continue
-                group = tallies.setdefault(answers.get(b.link_id, "none"), [0, 0])
-                group[0] += answer in q.positive
-                group[1] += 1
-            if len(tallies) < 2 or any(n < tables.k for _, n in tallies.values()):
-                continue
-            groups = [
+        return found
+    per_unit = {
+        ("unit", unit_id): _tallies(answers, with_share, background)
+        for unit_id, answers in repository.response_answers(session, tables.round_id).items()
+        if unit_id in tables.counts
+    }
+    groups = {level: [("unit", u) for u in members] for level, members in _groups(tables.units).items()}
+    round_level = ("round", tables.round_id)
+    sums = [
+        *groups.items(),
+        (round_level, [level for level in groups if level[0] == "municipality"]),
+        (round_level, [level for level in groups if level[0] == "unit_type"]),
+    ]
+    tallies: dict[Level, dict[Topic, Tally]] = dict(per_unit)
+    for level, members in [*groups.items(), (round_level, list(per_unit))]:
+        tallies[level] = _summed([per_unit[m] for m in members if m in per_unit])
+    withheld_shares = [
+        (level, link_id)
+        for level, figures in tables.figures.items()
+        for link_id, q_figures in figures.questions.items()
+        if q_figures.share is None
+    ]
+    shown = shown_breakdowns(tallies, sums, tables.k, withheld_shares=withheld_shares)
+    for level, by_topic in tallies.items():
+        for q, b in ((q, b) for q in with_share for b in background if (level, (q.link_id, b.link_id)) in shown):
+            groups_shown = [
                 BreakdownGroup(
                     answer=answer,
                     label=b.labels.get(answer),
                     n=n,
                     share_positive=_share(Share(positive, n), None),
                 )
-                for answer, (positive, n) in sorted(tallies.items())
+                for answer, (positive, n) in sorted(by_topic[(q.link_id, b.link_id)].items())
             ]
-            result.setdefault(q.link_id, []).append(Breakdown(by=b.link_id, groups=groups))
-    return result
+            found.setdefault(level, {}).setdefault(q.link_id, []).append(Breakdown(by=b.link_id, groups=groups_shown))
+    return found
+
+
+def _tallies(
+    responses: list[dict[str, str]], questions: list[Question], background: list[Question]
+) -> dict[Topic, Tally]:
+    """Per question and background question: positive and substantive answers by background answer."""
+    tallies: dict[Topic, dict[str, tuple[int, int]]] = {}
+    for answers in responses:
+        for q in questions:
+            answer = answers.get(q.link_id)
+            if answer is None or answer in q.non_substantive:
+                continue
+            for b in background:
+                by_group = tallies.setdefault((q.link_id, b.link_id), {})
+                group = answers.get(b.link_id, "none")
+                positive, n = by_group.get(group, (0, 0))
+                by_group[group] = (positive + (answer in q.positive), n + 1)
+    return dict(tallies)
+
+
+def _summed(parts: list[dict[Topic, Tally]]) -> dict[Topic, Tally]:
+    total: dict[Topic, dict[str, tuple[int, int]]] = {}
+    for part in parts:
+        for topic, tally in part.items():
+            mine = total.setdefault(topic, {})
+            for group, (positive, n) in tally.items():
+                p, m = mine.get(group, (0, 0))
+                mine[group] = (p + positive, m + n)
+    return dict(total)
 
 
 def _comments(session: Session, tables: RoundTables, unit_id: str) -> list[CommentGroup]:
