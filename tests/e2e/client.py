@@ -89,6 +89,32 @@ def open_survey(survey_url: str, unit_id: str) -> str:
         return str(survey_round["id"])
 
 
+def codes_round(client: httpx.Client, unit_id: str, title: str, count: int) -> tuple[str, list[str]]:
+    """The ifo-vuxna example, published; a unit; a round by one-time codes open today; ``count``
+    codes issued to the unit. Returns the round id and the codes."""
+    questionnaire = ok(client.post("/v1/questionnaires/examples/ifo-vuxna", headers=ADMIN))
+    ok(client.post(f"/v1/questionnaires/{questionnaire['id']}/publish", headers=ADMIN))
+    unit = {"name": "Enheten", "type": "ifo_vuxen", "municipality_code": "0580"}
+    ok(client.put(f"/v1/units/{unit_id}", json=unit, headers=ADMIN))
+    today = date.today()
+    survey_round = ok(
+        client.post(
+            "/v1/rounds",
+            headers=ADMIN,
+            json={
+                "title": title,
+                "questionnaire_id": questionnaire["id"],
+                "unit_ids": [unit_id],
+                "opens_on": (today - timedelta(days=1)).isoformat(),
+                "closes_on": (today + timedelta(days=1)).isoformat(),
+                "access_mode": "codes",
+            },
+        )
+    )
+    issued = client.post(f"/v1/rounds/{survey_round['id']}/units/{unit_id}/codes", json={"count": count}, headers=ADMIN)
+    return survey_round["id"], ok(issued)["codes"]
+
+
 def response_body(round_id: str, unit_id: str, code: str, submission_id: str | None = None) -> dict[str, Any]:
     return {
         "submission_id": submission_id or str(uuid.uuid4()),

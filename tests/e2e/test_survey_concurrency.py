@@ -4,12 +4,11 @@ import secrets
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.client import ADMIN, ok
+from tests.e2e.client import codes_round
 from tests.e2e.processes import running_service, service_env
 from tests.infra import ServiceDatabase
 
@@ -25,30 +24,7 @@ def test_concurrent_respondents_with_codes_and_wrong_codes_are_all_answered_prom
         "SURVEY_CODE_ATTEMPT_LIMIT": "1000",
     }
     with running_service("survey-api", env, tmp_path) as url, httpx.Client(base_url=url, timeout=60) as client:
-        questionnaire = ok(client.post("/v1/questionnaires/examples/ifo-vuxna", headers=ADMIN))
-        ok(client.post(f"/v1/questionnaires/{questionnaire['id']}/publish", headers=ADMIN))
-        unit = {"name": "Enheten", "type": "ifo_vuxen", "municipality_code": "0580"}
-        ok(client.put("/v1/units/CONC-1", json=unit, headers=ADMIN))
-        today = date.today()
-        survey_round = ok(
-            client.post(
-                "/v1/rounds",
-                headers=ADMIN,
-                json={
-                    "title": "Samtidigt",
-                    "questionnaire_id": questionnaire["id"],
-                    "unit_ids": ["CONC-1"],
-                    "opens_on": (today - timedelta(days=1)).isoformat(),
-                    "closes_on": (today + timedelta(days=1)).isoformat(),
-                    "access_mode": "codes",
-                },
-            )
-        )
-        codes = ok(
-            client.post(
-                f"/v1/rounds/{survey_round['id']}/units/CONC-1/codes", json={"count": RESPONDENTS}, headers=ADMIN
-            )
-        )["codes"]
+        _, codes = codes_round(client, "CONC-1", "Samtidigt", RESPONDENTS)
         answers = [
             {"link_id": link_id, "code": "1"} for link_id in ("na-handlaggare", "lyssnar", "respekt", "bestamma")
         ]

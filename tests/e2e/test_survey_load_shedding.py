@@ -5,13 +5,12 @@ import secrets
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.e2e.client import ADMIN, ok
+from tests.e2e.client import ADMIN, codes_round, ok
 from tests.e2e.processes import running_service, service_env
 from tests.infra import ServiceDatabase
 
@@ -27,7 +26,7 @@ def test_a_burst_beyond_capacity_gets_503s_and_resent_responses_are_all_kept_onc
         "SURVEY_INTAKE_QUEUE": "0",
     }
     with running_service("survey-api", env, tmp_path) as url, httpx.Client(base_url=url, timeout=60) as client:
-        round_id, codes = _survey_with_codes(client)
+        round_id, codes = codes_round(client, "SHED-1", "Rusning", RESPONDENTS)
         answers = [
             {"link_id": link_id, "code": "1"} for link_id in ("na-handlaggare", "lyssnar", "respekt", "bestamma")
         ]
@@ -59,29 +58,3 @@ def test_a_burst_beyond_capacity_gets_503s_and_resent_responses_are_all_kept_onc
         assert {send(b).status_code for b in bodies} == {200}
         [unit] = ok(client.get(f"/v1/rounds/{round_id}/participation", headers=ADMIN))
         assert (unit["responses"], unit["codes_used"]) == (RESPONDENTS, RESPONDENTS)
-
-
-def _survey_with_codes(client: httpx.Client) -> tuple[str, list[str]]:
-    questionnaire = ok(client.post("/v1/questionnaires/examples/ifo-vuxna", headers=ADMIN))
-    ok(client.post(f"/v1/questionnaires/{questionnaire['id']}/publish", headers=ADMIN))
-    unit = {"name": "Enheten", "type": "ifo_vuxen", "municipality_code": "0580"}
-    ok(client.put("/v1/units/SHED-1", json=unit, headers=ADMIN))
-    today = date.today()
-    survey_round = ok(
-        client.post(
-            "/v1/rounds",
-            headers=ADMIN,
-            json={
-                "title": "Rusning",
-                "questionnaire_id": questionnaire["id"],
-                "unit_ids": ["SHED-1"],
-                "opens_on": (today - timedelta(days=1)).isoformat(),
-                "closes_on": (today + timedelta(days=1)).isoformat(),
-                "access_mode": "codes",
-            },
-        )
-    )
-    issued = client.post(
-        f"/v1/rounds/{survey_round['id']}/units/SHED-1/codes", json={"count": RESPONDENTS}, headers=ADMIN
-    )
-    return survey_round["id"], ok(issued)["codes"]
