@@ -51,6 +51,12 @@ SCALE = [
 ]
 
 
+GENDER = [
+    OptionDefinition(code="K", order=1, label_sv="Kvinna"),
+    OptionDefinition(code="M", order=2, label_sv="Man"),
+]
+
+
 def questionnaire_published(questionnaire_id: str, items: list[QuestionDefinition], version: int = 1) -> CloudEvent:
     payload = QuestionnairePublished(questionnaire_id=questionnaire_id, version=version, title_sv="Test", items=items)
     return event(QUESTIONNAIRE_PUBLISHED, payload)

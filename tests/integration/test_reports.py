@@ -63,7 +63,7 @@ from reporting.outcomes import service as outcomes
 from reporting.survey_results import service as surveys
 from reporting.survey_results.tables_cache import TablesCache
 from tests.infra import ServiceDatabase, migrated_engine
-from tests.integration.events import SCALE, event, questionnaire_published, response, round_opened
+from tests.integration.events import GENDER, SCALE, event, questionnaire_published, response, round_opened
 
 ORG = "org-test"
 ADMIN = Principal(subject="t", organisation_id=ORG, roles=frozenset({Role.ADMIN}), unit_ids=frozenset())
@@ -130,10 +130,6 @@ def _e(spec: EventSpec, payload: BaseModel) -> CloudEvent:
 
 RATING = [
     OptionDefinition(code=str(i), order=i, label_sv=str(i), value=float(i), positive=i >= 8) for i in range(1, 11)
-]
-GENDER = [
-    OptionDefinition(code="K", order=1, label_sv="Kvinna"),
-    OptionDefinition(code="M", order=2, label_sv="Man"),
 ]
 
 

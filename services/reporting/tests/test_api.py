@@ -6,6 +6,7 @@ import io
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from insikt_common.migrations import upgrade
 from reporting.config import Settings
 from reporting.main import create_app
 from reporting.prestart import MIGRATIONS
-from tests.integration.events import SCALE, event, questionnaire_published, response, round_opened
+from tests.integration.events import GENDER, SCALE, event, questionnaire_published, response, round_opened
 
 SECRET = "test-auth-secret-0123456789abcdef0123456789"
 ORG = "org-a"
@@ -52,12 +53,24 @@ def _publish(bus: InProcessBus, events: list[CloudEvent]) -> None:
     bus.publish(messages)
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
+@contextmanager
+def _serving(tmp_path: Path, events: list[CloudEvent], ready: str) -> Iterator[TestClient]:
+    """Reporting on SQLite with ``events`` applied (once ``ready`` answers 200)."""
     url = f"sqlite:///{tmp_path / 'reporting.db'}"
     upgrade(MIGRATIONS, url)
     bus = InProcessBus()
     app = create_app(Settings(environment="test", database_url=url, auth_dev_secret=SECRET, rebuild_quiet_s=0.5), bus)
+    with TestClient(app) as client:
+        _publish(bus, events)
+        deadline = time.monotonic() + 10
+        while client.get(ready, headers=ADMIN).status_code != 200:
+            assert time.monotonic() < deadline, "events not applied"
+            time.sleep(0.05)
+        yield client
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
     items = [
         QuestionDefinition(link_id="bemotande", kind="choice", text_sv="Bemötande", area="bemotande", options=SCALE)
     ]
@@ -73,12 +86,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     # The year before: five answers, all positive.
     events += [round_opened(PREVIOUS, "q-api", [UNIT.id], organisation_id=ORG, opens_on=date(2025, 3, 1))]
     events += [response(PREVIOUS, UNIT, {"bemotande": "2"}, "q-api") for _ in range(5)]
-    with TestClient(app) as client:
-        _publish(bus, events)
-        deadline = time.monotonic() + 10
-        while client.get(f"/v1/reports/surveys/{ROUND}/units/{OTHER.id}", headers=ADMIN).status_code != 200:
-            assert time.monotonic() < deadline, "events not applied"
-            time.sleep(0.05)
+    with _serving(tmp_path, events, f"/v1/reports/surveys/{ROUND}/units/{OTHER.id}") as client:
         yield client
 
 
@@ -102,6 +110,30 @@ def test_each_role_sees_what_it_may_and_nothing_else_exists_for_it(client: TestC
     listed = client.get("/v1/reports/surveys", headers=bearer(["manager"], units=[UNIT.id])).json()
     assert {row["unit_id"] for row in listed} == {UNIT.id} and len(listed) == 2
     assert client.get("/v1/reports/surveys").json() == []
+
+
+def test_a_unit_breakdown_that_would_give_a_neighbours_small_group_away_is_withheld(tmp_path: Path) -> None:
+    # X: 10 women, 3 men (withheld); Y: 10 and 10. Their municipality shows 20 and 13: beside
+    # it, Y's breakdown would give X's 3 men away, so Y's goes too.
+    x, y = (UnitRef(id=f"0581-{n}", name=n, type="hvb", municipality_code="0581", organisation_id=ORG) for n in "XY")
+    items = [
+        QuestionDefinition(link_id="bemotande", kind="choice", text_sv="Bemötande", options=SCALE),
+        QuestionDefinition(link_id="kon", kind="background_gender", text_sv="Kön", options=GENDER),
+    ]
+    events = [questionnaire_published("q-kon", items), round_opened(ROUND, "q-kon", [x.id, y.id], organisation_id=ORG)]
+    for unit, men in ((x, 3), (y, 10)):
+        events += [response(ROUND, unit, {"kon": "K", "bemotande": "1"}, "q-kon") for _ in range(10)]
+        events += [response(ROUND, unit, {"kon": "M", "bemotande": "2"}, "q-kon") for _ in range(men)]
+    with _serving(tmp_path, events, f"/v1/reports/surveys/{ROUND}/units/{y.id}") as client:
+
+        def breakdowns(path: str) -> list[Any]:
+            report = client.get(f"/v1/reports/surveys/{ROUND}/{path}", headers=ADMIN).json()
+            return list(report["questions"][0]["breakdowns"])
+
+        assert breakdowns(f"units/{x.id}") == []
+        assert breakdowns(f"units/{y.id}") == []
+        [by_gender] = breakdowns("municipalities/0581")
+        assert [(g["answer"], g["n"]) for g in by_gender["groups"]] == [("K", 20), ("M", 13)]
 
 
 def test_an_outcome_report_covers_all_time_or_one_calendar_year(client: TestClient) -> None:
