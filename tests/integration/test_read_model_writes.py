@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from insikt_common.contracts.catalogue import UNIT_UPSERTED, parse_payload
@@ -166,3 +166,25 @@ def test_the_migration_to_one_row_per_response_keeps_the_answers_both_ways(pg_ad
     finally:
         engine.dispose()
         drop_database(pg_admin_url, database.name)
+
+
+def test_a_unit_met_again_unchanged_keeps_its_row_version(engine: Engine) -> None:
+    """Reports keep a round's tables while its rows keep their versions: a response at a unit must
+    not make every round of that unit look changed."""
+    unit = _unit(uuid.uuid4().hex[:6])
+    sessions = make_sessions(engine)
+
+    def row_version() -> str:
+        with sessions() as session:
+            table = table_of(UnitEntry)
+            return str(session.execute(select(literal_column("xmin")).where(table.c.id == unit.id)).scalar())
+
+    with sessions.begin() as session:
+        _apply(session, [response(str(uuid.uuid4()), unit, {"q1": "1"})])
+    before = row_version()
+    with sessions.begin() as session:
+        _apply(session, [response(str(uuid.uuid4()), unit, {"q1": "2"})])
+    assert row_version() == before
+    with sessions.begin() as session:
+        _apply(session, [response(str(uuid.uuid4()), _unit(unit.id[2:], name="Nytt namn"), {"q1": "2"})])
+    assert row_version() != before

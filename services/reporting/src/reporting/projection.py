@@ -148,11 +148,15 @@ def _on_conflict_overwrite(
 ) -> str:
     quote = dialect.identifier_preparer.quote
     keys = ", ".join(quote(c) for c in key_columns)
-    set_ = ", ".join(
-        f"{quote(c)} = coalesce(excluded.{quote(c)}, target.{quote(c)})"
-        if c in kept_when_null
-        else f"{quote(c)} = excluded.{quote(c)}"
+    values = {
+        quote(c): f"coalesce(excluded.{quote(c)}, target.{quote(c)})" if c in kept_when_null else f"excluded.{quote(c)}"
         for c in columns
         if c not in key_columns
-    )
-    return f"ON CONFLICT ({keys}) DO UPDATE SET {set_}"
+    }
+    if not values:
+        return f"ON CONFLICT ({keys}) DO NOTHING"
+    set_ = ", ".join(f"{c} = {value}" for c, value in values.items())
+    # A row that would not change is left alone: rewriting it would give it a new row version,
+    # which reports read as "the read model changed" (repository.written_version).
+    changed = " OR ".join(f"target.{c} IS DISTINCT FROM {value}" for c, value in values.items())
+    return f"ON CONFLICT ({keys}) DO UPDATE SET {set_} WHERE {changed}"

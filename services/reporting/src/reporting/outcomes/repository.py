@@ -1,5 +1,3 @@
-from datetime import date
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -34,10 +32,8 @@ def interventions(session: Session, unit_id: str) -> list[InterventionEntry]:
     return list(session.scalars(statement))
 
 
-def goals(session: Session, unit_id: str, until: date | None) -> list[GoalEntry]:
+def goals(session: Session, unit_id: str) -> list[GoalEntry]:
     statement = select(GoalEntry).where(col(GoalEntry.unit_id) == unit_id)
-    if until is not None:
-        statement = statement.where(col(GoalEntry.changed_on) <= until)
     return list(session.scalars(statement.order_by(GoalEntry.goal_id)))
 
 

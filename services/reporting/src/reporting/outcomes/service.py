@@ -67,7 +67,7 @@ class _UnitData:
             participants=repository.participant_ids(session, unit.id),
             interventions=repository.interventions(session, unit.id),
             assessments=repository.assessments(session, unit.id),
-            goals=repository.goals(session, unit.id, None),
+            goals=repository.goals(session, unit.id),
             instruments=repository.latest_instruments(session),
         )
 
@@ -81,10 +81,13 @@ class _UnitData:
 
 
 def _family(data: _UnitData, requested: Member) -> list[Member]:
-    """Every report of the unit that could be set beside the requested one."""
-    kinds = {i.kind for i in data.interventions if i.kind is not None}
+    """The unit's reports that could be subtracted from the requested one, or it from them: the whole
+    unit's and, for a programme, its own and all programmes' together, each for all time and every year
+    (another programme's never nests in this one's)."""
     years = data.years() | ({requested.year} if requested.year is not None else set())
-    programmes: list[str | None] = [WHOLE_UNIT, ALL_PROGRAMMES, *sorted(kinds)]
+    programmes: list[str | None] = [WHOLE_UNIT]
+    if requested.programme is not None:
+        programmes += [ALL_PROGRAMMES, requested.programme]
     return [Member(p, y) for p in programmes for y in [ALL_TIME, *sorted(years)]]
 
 

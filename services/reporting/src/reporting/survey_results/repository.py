@@ -35,13 +35,8 @@ def totals_of_questionnaire(session: Session, questionnaire_id: str) -> list[Rou
     return list(session.scalars(statement.order_by(RoundUnitTotal.round_id, RoundUnitTotal.unit_id)))
 
 
-def answer_counts(session: Session, round_ids: list[str]) -> list[AnswerCount]:
-    statement = select(AnswerCount).where(col(AnswerCount.round_id).in_(round_ids))
-    return list(session.scalars(statement.order_by(AnswerCount.round_id, AnswerCount.unit_id, AnswerCount.link_id)))
-
-
 def answer_count_rows(session: Session, round_ids: list[str]) -> Sequence[Row[str, str, str, str, int]]:
-    """The same rows as ``answer_counts``, in the same order, as plain tuples (no ORM instances)."""
+    """The rounds' answer counters as plain tuples (no ORM instances), by round, unit and question."""
     statement = select(
         col(AnswerCount.round_id),
         col(AnswerCount.unit_id),
@@ -99,7 +94,9 @@ def _written_version_statement(by_round: bool) -> Select[str | None, str | None]
         .where(chosen)
     )
     questionnaire_versions = select(
-        func.string_agg(cast(versions.c.version, String) + "@" + xmin("q"), literal(","))
+        func.string_agg(
+            cast(versions.c.version, String) + "@" + xmin("q"), aggregate_order_by(literal(","), versions.c.version)
+        )
     ).where(versions.c.questionnaire_id.in_(select(totals.c.questionnaire_id).where(chosen)))
     return select(row_versions.scalar_subquery(), questionnaire_versions.scalar_subquery())
 

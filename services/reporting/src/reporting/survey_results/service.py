@@ -74,8 +74,9 @@ class RoundTables:
     """The read model's version (``repository.written_version``) these tables were computed at."""
     public: bool = False
     breakdowns: dict[Level, dict[str, list[Breakdown]]] = field(default_factory=dict)
-    """Filled per level as reports ask for them; the response answers behind them are written in
-    the same transactions as the counts, so they are as current as the figures."""
+    """Every level's, filled together by the first report that asks (``_breakdowns``); the response
+    answers behind them are written in the same transactions as the counts, so they are as current
+    as the figures. Two first requests at once may both compute them: the same result, written twice."""
 
     @property
     def organisation_id(self) -> str | None:

@@ -21,7 +21,7 @@ class AccessCode(SurveyTable, table=True):
     unit_id: str = Field(foreign_key="survey.unit.id", max_length=64)
     issued_on: date
     ordinal: int
-    """The code's place among its unit's codes (0, 1, …), in the order they were issued."""
+    """The code's place among its unit's codes (0, 1, …): its character in ``RoundUnit.codes_used``."""
 
 
 class RateLimit(SurveyTable, table=True):
