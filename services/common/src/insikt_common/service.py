@@ -58,14 +58,17 @@ class ServiceDefinition:
     openapi_tags: list[dict[str, str]] = field(default_factory=list)
 
 
-def make_bus(settings: ServiceSettings, client_id: str) -> MessageBus:
+def make_bus(settings: ServiceSettings, client_id: str, *, fetch_bytes_per_partition: int | None = None) -> MessageBus:
+    """The bus the settings name; ``fetch_bytes_per_partition`` overrides Kafka's default fetch size."""
     if settings.bus == "kafka":
+        fetch = {"fetch_bytes_per_partition": fetch_bytes_per_partition} if fetch_bytes_per_partition else {}
         return KafkaBus(
             settings.kafka_bootstrap_servers,
             client_id=client_id,
             topic_prefix=settings.kafka_topic_prefix,
             partitions=settings.kafka_topic_partitions,
             retention_ms=settings.kafka_topic_retention_ms,
+            **fetch,
         )
     return InProcessBus()
 

@@ -31,6 +31,7 @@ from reporting.outcomes import projection as outcomes
 from reporting.outcomes.router import router as outcomes_router
 from reporting.survey_results import projection as surveys
 from reporting.survey_results.router import router as surveys_router
+from reporting.survey_results.tables_cache import TablesCache
 
 HANDLED = {
     QUESTIONNAIRE_PUBLISHED: surveys.on_questionnaire_published,
@@ -69,4 +70,6 @@ DEFINITION = ServiceDefinition(
 
 
 def create_app(settings: Settings | None = None, bus: MessageBus | None = None) -> FastAPI:
-    return build_app(DEFINITION, settings or Settings(), bus)
+    app = build_app(DEFINITION, settings or Settings(), bus)
+    app.state.survey_tables = TablesCache()
+    return app

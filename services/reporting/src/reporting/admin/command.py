@@ -4,8 +4,8 @@ import argparse
 import gc
 
 from insikt_common.db import make_engine, make_sessions
-from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.observability import configure_logging
+from insikt_common.service import make_bus
 from reporting.admin.rebuild import rebuild
 from reporting.config import SCHEMA, SERVICE_NAME, Settings
 
@@ -26,13 +26,8 @@ def main() -> None:
     from reporting.main import CONSUMER
 
     engine = make_engine(settings.database_url, SCHEMA, pool_size=2)
-    bus = KafkaBus(
-        settings.kafka_bootstrap_servers,
-        client_id=f"{SERVICE_NAME}-rebuild",
-        topic_prefix=settings.kafka_topic_prefix,
-        partitions=settings.kafka_topic_partitions,
-        retention_ms=settings.kafka_topic_retention_ms,
-        fetch_bytes_per_partition=settings.rebuild_fetch_bytes_per_partition,
+    bus = make_bus(
+        settings, f"{SERVICE_NAME}-rebuild", fetch_bytes_per_partition=settings.rebuild_fetch_bytes_per_partition
     )
     gc.freeze()  # what the imports made lives as long as the process: no collection needs to look at it
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])

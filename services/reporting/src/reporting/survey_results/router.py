@@ -1,4 +1,3 @@
-import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,9 +19,6 @@ ROLL_UP_KINDS = {"municipalities": "municipality", "unit-types": "unit_type"}
 SeparatorQuery = Annotated[Separator, Query(description="`;` for Swedish Excel (decimal comma), `,` otherwise")]
 
 
-_cache_created = threading.Lock()
-
-
 def _k(request: Request) -> int:
     return int(request.app.state.settings.min_cell_count)
 
@@ -30,11 +26,7 @@ def _k(request: Request) -> int:
 def _cache(request: Request) -> TablesCache:
     """The app's tabulated rounds: what one request computed serves the next while the round's read
     model is unchanged."""
-    state = request.app.state
-    with _cache_created:
-        if not isinstance(getattr(state, "survey_tables", None), TablesCache):
-            state.survey_tables = TablesCache()
-        cache: TablesCache = state.survey_tables
+    cache: TablesCache = request.app.state.survey_tables
     return cache
 
 
