@@ -7,14 +7,16 @@ UTF-8 with a byte-order mark so Excel reads å, ä and ö. ``sep=","`` writes de
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Query
 from fastapi.responses import Response
 
 from reporting.outcomes.schemas import OutcomeUnitReport
-from reporting.survey_results.schemas import CountCell, MeanRead, QuestionResult, ShareRead, SurveyReport
+from reporting.survey_results.schemas import CountCell, IntervalRead, MeanRead, QuestionResult, ShareRead, SurveyReport
 
 Separator = Literal[",", ";"]
+SeparatorQuery = Annotated[Separator, Query(description="`;` for Swedish Excel (decimal comma), `,` otherwise")]
 COLUMNS = ["level", "key", "section", "item", "answer", "measure", "value", "low", "high", "suppressed"]
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8 with BOM"}
@@ -143,28 +145,27 @@ def _count(row: Row, cell: CountCell) -> Iterator[Row]:
 
 
 def _share(row: Row, share: ShareRead) -> Iterator[Row]:
-    interval = share.interval
-    yield row | {
-        "measure": "share_positive_percent",
-        "value": share.percent,
-        "low": interval.low if interval else None,
-        "high": interval.high if interval else None,
-        "suppressed": share.suppressed,
-    }
+    yield _estimate(row, "share_positive_percent", share.percent, share.interval, share.suppressed)
     if share.denominator is not None:
         yield row | {"measure": "share_positive_denominator", "value": share.denominator}
 
 
 def _mean(row: Row, mean: MeanRead) -> Iterator[Row]:
-    interval = mean.interval
-    yield row | {
-        "measure": "mean",
-        "value": mean.value,
+    yield _estimate(row, "mean", mean.value, mean.interval, mean.suppressed)
+    yield row | {"measure": "sd", "value": mean.sd, "suppressed": mean.suppressed}
+
+
+def _estimate(
+    row: Row, measure: str, value: float | None, interval: IntervalRead | None, suppressed: str | None
+) -> Row:
+    """A figure with its 95 % interval in the ``low`` and ``high`` columns."""
+    return row | {
+        "measure": measure,
+        "value": value,
         "low": interval.low if interval else None,
         "high": interval.high if interval else None,
-        "suppressed": mean.suppressed,
+        "suppressed": suppressed,
     }
-    yield row | {"measure": "sd", "value": mean.sd, "suppressed": mean.suppressed}
 
 
 def _csv(rows: Iterator[Row], sep: Separator, name: str) -> Response:

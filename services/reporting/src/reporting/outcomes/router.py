@@ -1,11 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from insikt_common.auth import CurrentPrincipal
 from insikt_common.db import SessionDep
-from reporting.exports import CSV_RESPONSES, Separator, outcome_csv
+from reporting.exports import CSV_RESPONSES, SeparatorQuery, outcome_csv
 from reporting.outcomes import service
 from reporting.outcomes.schemas import OutcomeUnitReport
 
@@ -21,8 +21,7 @@ Threshold = Annotated[
 ]
 
 
-@router.get("/units/{unit_id}")
-def get_outcome_unit_report(
+def _report(
     unit_id: str,
     *,
     session: SessionDep,
@@ -32,7 +31,7 @@ def get_outcome_unit_report(
     year: Year = None,
     threshold_steps: Threshold = 1.0,
 ) -> OutcomeUnitReport:
-    """Participants, change from baseline per instrument area, GAS T-score and endings for one unit."""
+    """The report both formats show: the same parameters, the same numbers."""
     return service.unit_report(
         session,
         unit_id,
@@ -44,26 +43,16 @@ def get_outcome_unit_report(
     )
 
 
+ReportDep = Annotated[OutcomeUnitReport, Depends(_report)]
+
+
+@router.get("/units/{unit_id}")
+def get_outcome_unit_report(report: ReportDep) -> OutcomeUnitReport:
+    """Participants, change from baseline per instrument area, GAS T-score and endings for one unit."""
+    return report
+
+
 @router.get("/units/{unit_id}/csv", responses=CSV_RESPONSES, response_class=Response)
-def get_outcome_unit_report_csv(
-    unit_id: str,
-    *,
-    session: SessionDep,
-    request: Request,
-    principal: CurrentPrincipal,
-    programme: Programme = None,
-    year: Year = None,
-    threshold_steps: Threshold = 1.0,
-    sep: Annotated[Separator, Query()] = ",",
-) -> Response:
+def get_outcome_unit_report_csv(unit_id: str, report: ReportDep, sep: SeparatorQuery = ",") -> Response:
     """The outcome report as CSV (UTF-8 with BOM); the same numbers as the JSON."""
-    report = service.unit_report(
-        session,
-        unit_id,
-        request.app.state.settings.min_cell_count,
-        principal,
-        programme=programme,
-        year=year,
-        threshold_steps=threshold_steps,
-    )
     return outcome_csv(report, sep, f"outcomes-{unit_id}")

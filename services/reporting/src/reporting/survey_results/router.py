@@ -1,12 +1,12 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from insikt_common.auth import Principal, Role, require_roles
 from insikt_common.db import SessionDep
 from reporting.access import OptionalPrincipal
-from reporting.exports import CSV_RESPONSES, Separator, survey_csv
+from reporting.exports import CSV_RESPONSES, SeparatorQuery, survey_csv
 from reporting.survey_results import service
 from reporting.survey_results.schemas import PublicationRead, PublicationUpdate, RoundUnitSummary, SurveyReport
 from reporting.survey_results.tables_cache import TablesCache
@@ -16,7 +16,6 @@ router = APIRouter(prefix="/v1/reports/surveys", tags=["survey reports"])
 AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 RollUp = Literal["municipalities", "unit-types"]
 ROLL_UP_KINDS = {"municipalities": "municipality", "unit-types": "unit_type"}
-SeparatorQuery = Annotated[Separator, Query(description="`;` for Swedish Excel (decimal comma), `,` otherwise")]
 
 
 def _k(request: Request) -> int:
