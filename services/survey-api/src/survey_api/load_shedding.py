@@ -44,11 +44,11 @@ class IntakeLimiter:
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """A turn to run, or :class:`Overloaded` when the queue is full or the wait too long."""
-        await self._acquire()
+        await self.acquire()
         try:
             yield
         finally:
-            self._release()
+            self.release()
 
     async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run blocking ``work`` on one of the limiter's own threads (a request that has its turn).
@@ -62,18 +62,12 @@ class IntakeLimiter:
             self._threads, lambda: context.run(work, *args, **kwargs)
         )
 
-    async def acquire(self) -> None:
-        """Wait for a turn; :class:`Overloaded` when the queue is full or the wait too long."""
-        await self._acquire()
-
-    def release(self) -> None:
-        self._release()
-
     @property
     def waiting(self) -> int:
         return len(self._waiting)
 
-    async def _acquire(self) -> None:
+    async def acquire(self) -> None:
+        """Wait for a turn; :class:`Overloaded` when the queue is full or the wait too long."""
         if self._free > 0 and not self._waiting:
             self._free -= 1
             return
@@ -87,14 +81,14 @@ class IntakeLimiter:
             await turn
         except asyncio.CancelledError:
             if turn.done() and not turn.cancelled() and turn.exception() is None:
-                self._release()  # the turn came just as the request was abandoned: pass it on
+                self.release()  # the turn came just as the request was abandoned: pass it on
             raise
         finally:
             expiry.cancel()
             if turn in self._waiting:
                 self._waiting.remove(turn)
 
-    def _release(self) -> None:
+    def release(self) -> None:
         while self._waiting:
             turn = self._waiting.popleft()
             if not turn.done():
