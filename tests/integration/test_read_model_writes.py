@@ -15,6 +15,7 @@ from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.contracts.survey import ResponseSubmitted, UnitUpserted
 from insikt_common.contracts.units import UnitRef
 from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.deferred import deferring
 from insikt_common.migrations import downgrade, upgrade
 from reporting import prestart
 from reporting.directory.models import UnitEntry
@@ -67,17 +68,22 @@ def _rows(session: Session, round_id: str) -> dict[str, Any]:
 def test_a_run_of_responses_gives_the_rows_its_events_give_one_at_a_time(engine: Engine) -> None:
     suffix = uuid.uuid4().hex[:6]
     a, b = _unit(f"A{suffix}"), _unit(f"B{suffix}")
-    in_one_go, one_by_one = str(uuid.uuid4()), str(uuid.uuid4())
+    in_one_go, one_by_one, deferred = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     sessions = make_sessions(engine)
     with sessions.begin() as session:
         _apply(session, _responses(in_one_go, a, b))
     with sessions.begin() as session:
         for e in _responses(one_by_one, a, b):
             projection.on_response_submitted(session, e)
+    with sessions.begin() as session, deferring(session):  # as the consumer applies several polls
+        polls = _responses(deferred, a, b)
+        _apply(session, polls[:2])
+        _apply(session, polls[2:])
 
     with sessions() as session:
         rows = _rows(session, in_one_go)
         assert rows == _rows(session, one_by_one)
+        assert rows == _rows(session, deferred)
     assert rows["totals"] == [(a.id, 3), (b.id, 1)]
     assert rows["counts"] == [
         (a.id, "betyg", "7.5", 1),

@@ -246,7 +246,7 @@ def test_survey_reports_have_the_hand_worked_numbers_and_survive_a_rebuild_and_d
     assert listed == {a: 25, units["B"].id: None, units["C"].id: None, d: 10}  # as withheld as in the roll-up
 
     before = _snapshot(engine, round_id, units)
-    rebuilt = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=3)
+    rebuilt = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=3, batch_size=7, events_per_transaction=30)
     assert rebuilt.events_read >= len(events)
     assert _snapshot(engine, round_id, units) == before
 

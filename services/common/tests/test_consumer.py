@@ -14,6 +14,7 @@ from insikt_common.contracts.survey import ResponseSubmitted
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.messaging.bus import OutgoingMessage
 from insikt_common.messaging.consumer import EventConsumer, PayloadBatchHandler, dead_letter_topic
+from insikt_common.messaging.deferred import deferred
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.messaging.tables import inbox_table
 
@@ -180,3 +181,53 @@ def test_a_payload_batch_handler_gets_payloads_decoded_in_one_pass_and_bad_ones_
     assert any("invalid data" in r and "round_id" in r for r in reasons)
     assert any("specversion" in r for r in reasons)
     assert any("refused" in r for r in reasons)
+
+
+def test_a_transaction_of_several_polls_sums_counters_once_and_isolates_a_poisoned_message(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}", "test")
+    metadata.create_all(engine)
+    bus = InProcessBus()
+    writes: list[int] = []
+
+    class Count:
+        def __init__(self) -> None:
+            self.n = 0
+
+        def write(self, session: Session) -> None:
+            writes.append(self.n)
+            session.execute(insert(seen).values(event_id=f"total {self.n}"))
+
+    def count(session: Session, payloads: Sequence[ResponseSubmitted]) -> None:
+        if any(p.round_id == "reject" for p in payloads):
+            raise ValueError("this round is refused")
+        if (pending := deferred(session, "count", Count)) is None:
+            session.execute(insert(seen).values(event_id=f"total {len(payloads)}"))
+        else:
+            pending.n += len(payloads)
+
+    worker = EventConsumer(
+        sessions=make_sessions(engine),
+        inbox=inbox,
+        bus=bus,
+        group="polls",
+        topics=[RESPONSE_SUBMITTED.topic],
+        handlers={RESPONSE_SUBMITTED.type: lambda s, e: count(s, [ResponseSubmitted.model_validate(e.data)])},
+        batch_handlers={RESPONSE_SUBMITTED.type: PayloadBatchHandler(ResponseSubmitted, count)},
+        batch_size=3,
+        events_per_transaction=9,
+        poll_timeout_s=0,
+    )
+    _send(bus, RESPONSE_SUBMITTED.topic, *(_response().to_bytes() for _ in range(10)))
+    assert worker.consume_once() == 9, "three polls in one transaction"
+    assert writes == [9], "the counter written once, for all three"
+    assert worker.consume_once() == 1
+
+    later = [_response() for _ in range(4)]
+    _send(bus, RESPONSE_SUBMITTED.topic, *(e.to_bytes() for e in later[:3]), _response("reject").to_bytes())
+    _send(bus, RESPONSE_SUBMITTED.topic, later[3].to_bytes())
+    assert worker.consume_once() == 5
+    assert writes == [9, 1], "the transaction met the poisoned message in its second poll and was rolled back"
+    with Session(engine) as session:
+        totals = list(session.scalars(select(seen.c.event_id)))
+    assert totals == ["total 9", "total 1", "total 1", "total 1", "total 1", "total 1"]
+    assert len(bus.topic_messages(dead_letter_topic("polls"))) == 1

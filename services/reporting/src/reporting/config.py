@@ -18,7 +18,10 @@ class Settings(ServiceSettings):
     rebuild_quiet_s: float = 5.0
     """A rebuild ends once no event has come for this long."""
     rebuild_batch_size: int = 5000
-    """Events per transaction in ``reporting-rebuild`` (the live consumer keeps ``consumer_batch_size``:
-    a rebuild has no freshness to protect, and larger batches sum into fewer rows)."""
+    """Events polled and decoded at a time by ``reporting-rebuild``."""
+    rebuild_events_per_transaction: int = 25_000
+    """Events per transaction in ``reporting-rebuild`` (the live consumer commits each poll of
+    ``consumer_batch_size``: a rebuild has no freshness to protect, and its counters summed over
+    more events are fewer rows to write). Its messages are held until the commit."""
     rebuild_fetch_bytes_per_partition: int = 4 * 1024 * 1024
     """How much ``reporting-rebuild`` asks Kafka for per partition and fetch."""

@@ -6,7 +6,9 @@ per batch, no parameter is bound per value, and the rows are encoded by the json
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
@@ -19,6 +21,7 @@ from sqlalchemy.sql.elements import TextClause
 from sqlmodel import SQLModel
 
 from insikt_common.db import insert_with_conflicts
+from insikt_common.messaging.deferred import deferred
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -28,12 +31,48 @@ def table_of(model: type[SQLModel]) -> Table:
     return table
 
 
-def add_to_counters(
+class _Tally:
+    """Counts to add to a counter table, by row (its values in ``columns`` order, key columns first)."""
+
+    def __init__(self, table: Table, columns: tuple[str, ...], added: str, key_columns: tuple[str, ...]) -> None:
+        self.table, self.columns, self.added, self.key_columns = table, columns, added, key_columns
+        self.counts: Counter[tuple[Any, ...]] = Counter()
+
+    def write(self, session: Session) -> None:
+        rows = [{**dict(zip(self.columns, row, strict=True)), self.added: n} for row, n in self.counts.items()]
+        _add_to_counters(session, self.table, self.key_columns, rows, [self.added])
+
+
+@contextmanager
+def tally(
+    session: Session, table: Table, columns: Sequence[str], added: str, key_columns: Sequence[str] | None = None
+) -> Iterator[Counter[tuple[Any, ...]]]:
+    """A counter to add to: ``tally[row] += n`` adds n to the ``added`` column of the row whose
+    ``columns`` hold the values of ``row`` (inserted if missing). ``key_columns`` (all of ``columns``
+    unless given) come first in ``columns``; the others are set when the row is inserted.
+
+    Within the consumer's transaction the counts are summed over every batch it applies and written
+    once per row just before it commits (``insikt_common.messaging.deferred``); otherwise when the
+    block ends.
+    """
+    keys = tuple(key_columns or columns)
+    assert tuple(columns[: len(keys)]) == keys, "key columns come first"
+    spec = (table, tuple(columns), added, keys)
+    pending = deferred(session, ("tally", table.name, *spec[1:]), lambda: _Tally(*spec))
+    if pending is not None:
+        yield pending.counts
+        return
+    now = _Tally(*spec)
+    yield now.counts
+    now.write(session)
+
+
+def _add_to_counters(
     session: Session, table: Table, key_columns: Sequence[str], rows: Sequence[Mapping[str, Any]], added: Sequence[str]
 ) -> None:
     """Insert ``rows``, or add their ``added`` columns to the rows already there with the same key.
 
-    The keys of ``rows`` must be distinct (sum them first).
+    The keys of ``rows`` must be distinct (sum them first, or use ``tally``).
     """
     if not rows:
         return

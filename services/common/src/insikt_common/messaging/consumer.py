@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import TextClause
 from insikt_common.contracts.catalogue import CATALOGUE, parse_payload
 from insikt_common.contracts.envelope import CloudEvent, ContractError, PayloadEvent
 from insikt_common.messaging.bus import IncomingMessage, MessageBus, OutgoingMessage, Subscription
+from insikt_common.messaging.deferred import deferring
 from insikt_common.messaging.worker import LoopWorker
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,14 @@ class EventConsumer:
         handlers: Mapping[str, Handler],
         batch_handlers: Mapping[str, BatchHandler] | None = None,
         batch_size: int = 500,
+        events_per_transaction: int | None = None,
         poll_timeout_s: float = 0.5,
     ) -> None:
+        """``batch_size`` messages are polled at a time; a transaction takes in polls until it has
+        ``events_per_transaction`` (``batch_size``, one poll, unless given) or the topics have no
+        more. Bigger transactions write each summed counter once for more events
+        (``insikt_common.messaging.deferred``), at the cost of holding their messages until the
+        commit and of longer waits for another consumer writing the same rows."""
         self._sessions = sessions
         self._inbox = inbox
         self._bus = bus
@@ -99,38 +106,61 @@ class EventConsumer:
         self._batch_handlers = dict(batch_handlers or {})
         self._one_pass = _one_pass_decoding(self._batch_handlers, self._handlers)
         self._batch_size = batch_size
+        self._events_per_transaction = max(batch_size, events_per_transaction or batch_size)
         self._poll_timeout_s = poll_timeout_s
         self._subscription: Subscription | None = None
         self._worker = LoopWorker(f"{group}-consumer", self.consume_once, idle_wait_s=0)
 
     def consume_once(self) -> int:
-        """Poll one batch and apply it; returns how many messages were read."""
+        """Poll and apply one transaction's messages; returns how many were read."""
         if self._subscription is None:
             self._subscription = self._bus.subscribe(self._topics, self._group)
         try:
-            messages = self._subscription.poll(self._poll_timeout_s, self._batch_size)
-            if messages:
-                self.apply(messages)
+            read = 0
+            if messages := self._subscription.poll(self._poll_timeout_s, self._batch_size):
+                read = self._apply_polls(self._subscription, messages)
                 self._subscription.commit()
             LAG.labels(self._group).set(self._subscription.lag())
-            return len(messages)
+            return read
         except Exception:
             # Rejoin from the committed offsets: nothing after them counts as processed.
             self._subscription.close()
             self._subscription = None
             raise
 
-    def apply(self, messages: Sequence[IncomingMessage]) -> None:
-        """Apply a batch in one transaction, then dead-letter what could not be handled."""
-        decoded, poison = self._decode(messages)
+    def _apply_polls(self, subscription: Subscription, first: list[IncomingMessage]) -> int:
+        """Apply ``first`` and the polls after it in one transaction; returns how many messages were read.
+
+        A message that no handler can apply rolls the whole transaction back; its polls are then
+        applied again one event at a time (a transaction per poll), passing over the culprit.
+        """
+        polls = [first]
+        read = len(first)
+        poison: list[_Poison] = []
+        applied = 0
         try:
-            applied = self._apply_batch(decoded)
+            with self._sessions() as session, session.begin(), deferring(session):
+                while True:
+                    decoded, unreadable = self._decode(polls[-1])
+                    poison.extend(unreadable)
+                    applied += self._apply_decoded(session, decoded)
+                    wanted = self._events_per_transaction - read
+                    if wanted <= 0 or subscription.lag() == 0:
+                        break
+                    if not (more := subscription.poll(self._poll_timeout_s, min(wanted, self._batch_size))):
+                        break
+                    polls.append(more)
+                    read += len(more)
         except _Poison:
-            applied, poison_in_handlers = self._apply_isolated(decoded)
-            poison.extend(poison_in_handlers)
+            applied, poison = 0, []
+            for messages in polls:
+                applied_here, poison_here = self._apply_isolated(messages)
+                applied += applied_here
+                poison.extend(poison_here)
         if poison:
             self._dead_letter(poison)
         CONSUMED.labels(self._group).inc(applied)
+        return read
 
     def _decode(self, messages: Sequence[IncomingMessage]) -> tuple[list[_Decoded], list[_Poison]]:
         decoded: list[_Decoded] = []
@@ -155,9 +185,9 @@ class EventConsumer:
             # else: a known event this consumer has no use for, sharing a topic with ones it has.
         return decoded, poison
 
-    def _apply_isolated(self, decoded: list[_Decoded]) -> tuple[int, list[_Poison]]:
-        """Slow path after a poison message: each event in its own savepoint."""
-        poison: list[_Poison] = []
+    def _apply_isolated(self, messages: list[IncomingMessage]) -> tuple[int, list[_Poison]]:
+        """Slow path after a poison message: each event in its own savepoint, its writes not deferred."""
+        decoded, poison = self._decode(messages)
         with self._sessions() as session, session.begin():
             fresh = self._unseen(session, decoded)
             applied: list[_Decoded] = []
@@ -171,12 +201,11 @@ class EventConsumer:
             self._record_in_inbox(session, applied)
         return len(applied), poison
 
-    def _apply_batch(self, decoded: list[_Decoded]) -> int:
+    def _apply_decoded(self, session: Session, decoded: list[_Decoded]) -> int:
         """Fast path: runs of one event type go to their batch handler, if there is one."""
-        with self._sessions() as session, session.begin():
-            fresh = self._claim(session, decoded)
-            for run in _runs_of_one_type(fresh):
-                self._apply_run(session, run)
+        fresh = self._claim(session, decoded)
+        for run in _runs_of_one_type(fresh):
+            self._apply_run(session, run)
         return len(fresh)
 
     def _claim(self, session: Session, decoded: list[_Decoded]) -> list[_Decoded]:

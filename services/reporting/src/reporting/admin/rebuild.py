@@ -10,6 +10,7 @@ Imported benchmarks and round publication are not built from events and are kept
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete
@@ -48,8 +49,12 @@ def rebuild(
     *,
     quiet_s: float = 5.0,
     batch_size: int = 500,
+    events_per_transaction: int | None = None,
+    between_transactions: Callable[[], object] | None = None,
 ) -> RebuildResult:
-    """Empty the read models and apply every event again; returns once no event came for ``quiet_s``."""
+    """Empty the read models and apply every event again; returns once no event came for ``quiet_s``.
+
+    ``between_transactions`` is called after each transaction (the command collects garbage there)."""
     with sessions.begin() as session:
         clear_read_models(session)
     group = f"{spec.group}-rebuild-{secrets.token_hex(4)}"
@@ -62,6 +67,7 @@ def rebuild(
         handlers=spec.handlers,
         batch_handlers=spec.batch_handlers,
         batch_size=batch_size,
+        events_per_transaction=events_per_transaction,
         poll_timeout_s=min(0.5, quiet_s),
     )
     read = 0
@@ -85,6 +91,8 @@ def rebuild(
             if got:
                 read += got
                 last_seen = time.monotonic()
+                if between_transactions is not None:
+                    between_transactions()
     finally:
         consumer.stop()
     log.info("read models rebuilt from %d events (group %s)", read, group)

@@ -1,6 +1,5 @@
 """Applies survey events to the survey read models."""
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +19,7 @@ from insikt_common.contracts.survey import (
     UnitUpserted,
 )
 from reporting.directory.projection import remember_unit, remember_units
-from reporting.projection import add_to_counters, insert_ignoring_duplicates, table_of, upsert
+from reporting.projection import insert_ignoring_duplicates, table_of, tally, upsert
 from reporting.survey_results.models import (
     AnswerCount,
     CodesIssuedCount,
@@ -66,68 +65,51 @@ def on_round_closed(session: Session, event: CloudEvent) -> None:
 
 def on_codes_issued(session: Session, event: CloudEvent) -> None:
     issued = parse_payload(event, CodesIssued)
-    add_to_counters(
-        session,
-        table_of(CodesIssuedCount),
-        ["round_id", "unit_id"],
-        [{"round_id": issued.round_id, "unit_id": issued.unit_id, "codes": issued.count}],
-        ["codes"],
-    )
+    with tally(session, table_of(CodesIssuedCount), ["round_id", "unit_id"], "codes") as codes:
+        codes[(issued.round_id, issued.unit_id)] += issued.count
 
 
 def on_response_submitted(session: Session, event: CloudEvent) -> None:
     apply_responses(session, [parse_payload(event, ResponseSubmitted)])
 
 
+_TOTAL_KEY = ("round_id", "unit_id")
+_TOTAL_COLUMNS = (*_TOTAL_KEY, "questionnaire_id", "questionnaire_version")
+_ANSWER_COLUMNS = ("round_id", "unit_id", "link_id", "answer")
+
+
 def apply_responses(session: Session, responses: Sequence[ResponseSubmitted]) -> None:
-    """Many responses at once: counters summed per key first, one statement per table."""
+    """Many responses at once: counters summed per row first (over the whole transaction, in the
+    consumer), one statement per table."""
     remember_units(session, (r.unit for r in responses))
-    totals: Counter[tuple[str, str, str, int]] = Counter()
-    answers: Counter[tuple[str, str, str, str]] = Counter()
     entry_rows: list[dict[str, Any]] = []
     comment_rows: list[dict[str, str]] = []
-    for response in responses:
-        round_id, unit_id, response_id = response.round_id, response.unit.id, response.response_id
-        totals[(round_id, unit_id, response.questionnaire_id, response.questionnaire_version)] += 1
-        counted: dict[str, str] = {}
-        for a in response.answers:
-            if (key := _counted_answer(a)) is not None:
-                answers[(round_id, unit_id, a.link_id, key)] += 1
-                counted.setdefault(a.link_id, key)
-            if a.text is not None and (text := a.text.strip()):
-                comment_rows.append(
-                    {
-                        "response_id": response_id,
-                        "link_id": a.link_id,
-                        "round_id": round_id,
-                        "unit_id": unit_id,
-                        "text": text,
-                    }
+    with (
+        tally(session, table_of(RoundUnitTotal), _TOTAL_COLUMNS, "responses", key_columns=_TOTAL_KEY) as totals,
+        tally(session, table_of(AnswerCount), _ANSWER_COLUMNS, "count") as answers,
+    ):
+        for response in responses:
+            round_id, unit_id, response_id = response.round_id, response.unit.id, response.response_id
+            totals[(round_id, unit_id, response.questionnaire_id, response.questionnaire_version)] += 1
+            counted: dict[str, str] = {}
+            for a in response.answers:
+                if (key := _counted_answer(a)) is not None:
+                    answers[(round_id, unit_id, a.link_id, key)] += 1
+                    counted.setdefault(a.link_id, key)
+                if a.text is not None and (text := a.text.strip()):
+                    comment_rows.append(
+                        {
+                            "response_id": response_id,
+                            "link_id": a.link_id,
+                            "round_id": round_id,
+                            "unit_id": unit_id,
+                            "text": text,
+                        }
+                    )
+            if counted:
+                entry_rows.append(
+                    {"response_id": response_id, "round_id": round_id, "unit_id": unit_id, "answers": counted}
                 )
-        if counted:
-            entry_rows.append(
-                {"response_id": response_id, "round_id": round_id, "unit_id": unit_id, "answers": counted}
-            )
-    add_to_counters(
-        session,
-        table_of(RoundUnitTotal),
-        ["round_id", "unit_id"],
-        [
-            {"round_id": r, "unit_id": u, "questionnaire_id": q, "questionnaire_version": v, "responses": n}
-            for (r, u, q, v), n in totals.items()
-        ],
-        ["responses"],
-    )
-    add_to_counters(
-        session,
-        table_of(AnswerCount),
-        ["round_id", "unit_id", "link_id", "answer"],
-        [
-            {"round_id": r, "unit_id": u, "link_id": link_id, "answer": key, "count": n}
-            for (r, u, link_id, key), n in answers.items()
-        ],
-        ["count"],
-    )
     insert_ignoring_duplicates(session, table_of(ResponseEntry), entry_rows)
     insert_ignoring_duplicates(session, table_of(Comment), comment_rows)
 
