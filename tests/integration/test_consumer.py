@@ -13,6 +13,7 @@ from insikt_common.auth import Principal, Role
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.db import make_sessions
+from insikt_common.messaging.bus import IncomingMessage, Share
 from insikt_common.messaging.consumer import EventConsumer, dead_letter_topic
 from insikt_common.messaging.kafka_bus import KafkaBus
 from reporting.main import DEFINITION
@@ -178,4 +179,40 @@ def test_a_poll_fills_its_batch_from_further_fetches_while_the_broker_holds_more
         assert len(first) > 500
     finally:
         subscription.close()
+        bus.close()
+
+
+def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_once(
+    kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    prefix = f"{topic_prefix}share-{uuid.uuid4().hex[:6]}."
+    bus = KafkaBus(kafka_bootstrap, client_id="test-share", topic_prefix=prefix, partitions=3)
+    topic = RESPONSE_SUBMITTED.topic
+    bus.ensure_topics([topic])
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    sent = {f"m{n}".encode() for n in range(60)}
+    for value in sent:
+        producer.send(prefix + topic, value=value, key=value)
+    producer.flush()
+    producer.close()
+    shares = [bus.subscribe([topic], "split", Share(i, 2)) for i in range(2)]
+    try:
+        read: list[list[IncomingMessage]] = [[], []]
+        deadline = time.monotonic() + 60
+        while sum(map(len, read)) < len(sent):
+            assert time.monotonic() < deadline, "not every message arrived"
+            for got, share in zip(read, shares, strict=True):
+                got.extend(share.poll(0.2, 100))
+        assert [{m.partition for m in got} for got in read] == [{0, 2}, {1}]
+        assert sorted(m.value for got in read for m in got) == sorted(sent)
+        for share in shares:
+            share.commit()
+    finally:
+        for share in shares:
+            share.close()
+    again = bus.subscribe([topic], "split", Share(1, 2))
+    try:
+        assert again.poll(0.5, 100) == [], "the group's committed offsets hold for its shares"
+    finally:
+        again.close()
         bus.close()

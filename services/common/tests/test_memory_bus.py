@@ -1,6 +1,6 @@
 """The in-process bus keeps Kafka's promises the consumers depend on."""
 
-from insikt_common.messaging.bus import OutgoingMessage
+from insikt_common.messaging.bus import OutgoingMessage, Share
 from insikt_common.messaging.memory_bus import InProcessBus
 
 
@@ -33,3 +33,10 @@ def test_groups_keep_their_own_offsets() -> None:
     a.commit()
     assert a.poll(0, 10) == []
     assert [m.value for m in bus.subscribe(["t"], "b").poll(0, 10)] == [b"1"]
+
+
+def test_the_first_share_of_a_group_reads_the_one_partition_and_the_others_nothing() -> None:
+    bus = InProcessBus()
+    bus.publish([OutgoingMessage(topic="t", key="k", value=b"v")])
+    assert [m.value for m in bus.subscribe(["t"], "g", Share(0, 2)).poll(0, 10)] == [b"v"]
+    assert bus.subscribe(["t"], "g", Share(1, 2)).poll(0, 10) == []

@@ -10,7 +10,7 @@ from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED, key_of
 from insikt_common.contracts.survey import ResponseSubmitted
 from insikt_common.contracts.units import UnitRef
 from insikt_common.db import make_engine, make_sessions
-from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage
+from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage, Share
 from insikt_common.messaging.memory_bus import InProcessBus, InProcessSubscription
 from insikt_common.migrations import upgrade
 from reporting.admin.rebuild import rebuild
@@ -35,7 +35,7 @@ class _FailingOnce(InProcessSubscription):
 
 
 class _Bus(InProcessBus):
-    def subscribe(self, topics: Sequence[str], group: str) -> InProcessSubscription:
+    def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> InProcessSubscription:
         return _FailingOnce(self, list(topics), group)
 
 

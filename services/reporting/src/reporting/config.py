@@ -23,5 +23,8 @@ class Settings(ServiceSettings):
     """Events per transaction in ``reporting-rebuild`` (the live consumer commits each poll of
     ``consumer_batch_size``: a rebuild has no freshness to protect, and its counters summed over
     more events are fewer rows to write). Its messages are held until the commit."""
+    rebuild_workers: int = 2
+    """Processes ``reporting-rebuild`` splits the topics' partitions between (at most the partition
+    count; one per core the database and Kafka leave free is about right)."""
     rebuild_fetch_bytes_per_partition: int = 4 * 1024 * 1024
     """How much ``reporting-rebuild`` asks Kafka for per partition and fetch."""

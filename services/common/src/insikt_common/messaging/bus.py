@@ -23,6 +23,23 @@ class IncomingMessage:
     headers: list[tuple[str, bytes]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Share:
+    """One of ``count`` subscribers splitting a group's partitions: this one reads partition p of each
+    topic when p % count == index. Partitions are assigned, not balanced by the group, so subscribers
+    starting together never take partitions from each other; offsets are committed for the group."""
+
+    index: int
+    count: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"share {self.index} of {self.count}")
+
+    def takes(self, partition: int) -> bool:
+        return partition % self.count == self.index
+
+
 class PublishError(RuntimeError):
     """The bus did not acknowledge every message; the caller keeps them and tries again."""
 
@@ -48,8 +65,9 @@ class MessageBus(Protocol):
         """Return once every message is acknowledged, or raise ``PublishError``."""
         ...
 
-    def subscribe(self, topics: Sequence[str], group: str) -> Subscription:
-        """Join ``group``; a new group starts from the beginning of each topic."""
+    def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> Subscription:
+        """Join ``group`` (or read ``share`` of its partitions); a new group starts from the beginning
+        of each topic."""
         ...
 
     def ping(self) -> bool:

@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from insikt_common.contracts.catalogue import CATALOGUE, parse_payload
 from insikt_common.contracts.envelope import CloudEvent, ContractError, PayloadEvent
-from insikt_common.messaging.bus import IncomingMessage, MessageBus, OutgoingMessage, Subscription
+from insikt_common.messaging.bus import IncomingMessage, MessageBus, OutgoingMessage, Share, Subscription
 from insikt_common.messaging.deferred import deferring
 from insikt_common.messaging.worker import LoopWorker
 
@@ -91,12 +91,14 @@ class EventConsumer:
         batch_size: int = 500,
         events_per_transaction: int | None = None,
         poll_timeout_s: float = 0.5,
+        share: Share | None = None,
     ) -> None:
         """``batch_size`` messages are polled at a time; a transaction takes in polls until it has
         ``events_per_transaction`` (``batch_size``, one poll, unless given) or the topics have no
         more. Bigger transactions write each summed counter once for more events
         (``insikt_common.messaging.deferred``), at the cost of holding their messages until the
-        commit and of longer waits for another consumer writing the same rows."""
+        commit and of longer waits for another consumer writing the same rows. With ``share`` the
+        consumer reads only its share of the group's partitions."""
         self._sessions = sessions
         self._inbox = inbox
         self._bus = bus
@@ -108,13 +110,14 @@ class EventConsumer:
         self._batch_size = batch_size
         self._events_per_transaction = max(batch_size, events_per_transaction or batch_size)
         self._poll_timeout_s = poll_timeout_s
+        self._share = share
         self._subscription: Subscription | None = None
         self._worker = LoopWorker(f"{group}-consumer", self.consume_once, idle_wait_s=0)
 
     def consume_once(self) -> int:
         """Poll and apply one transaction's messages; returns how many were read."""
         if self._subscription is None:
-            self._subscription = self._bus.subscribe(self._topics, self._group)
+            self._subscription = self._bus.subscribe(self._topics, self._group, self._share)
         try:
             read = 0
             if messages := self._subscription.poll(self._poll_timeout_s, self._batch_size):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
-from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage, PublishError
+from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage, PublishError, Share
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +109,11 @@ class KafkaBus:
         except (KafkaError, OSError) as exc:
             raise PublishError(f"Kafka did not acknowledge the batch: {exc!r}") from exc
 
-    def subscribe(self, topics: Sequence[str], group: str) -> "KafkaSubscription":
+    def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> "KafkaSubscription":
         self.ensure_topics(topics)
         names = [self.full_topic(t) for t in topics]
         consumer = KafkaConsumer(
-            *names,
+            *(names if share is None else ()),
             bootstrap_servers=self._bootstrap,
             client_id=f"{self._client_id}-{group}",
             group_id=group,
@@ -123,6 +123,15 @@ class KafkaBus:
             max_partition_fetch_bytes=self._fetch_bytes_per_partition,
         )
         _wait_for_partitions(consumer, names)
+        if share is not None:
+            consumer.assign(
+                [
+                    TopicPartition(name, partition)
+                    for name in names
+                    for partition in sorted(consumer.partitions_for_topic(name) or ())
+                    if share.takes(partition)
+                ]
+            )
         return KafkaSubscription(consumer, self._short_topic)
 
     def ping(self) -> bool:

@@ -8,7 +8,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 
-from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage
+from insikt_common.messaging.bus import IncomingMessage, OutgoingMessage, Share
 
 
 class InProcessBus:
@@ -33,8 +33,9 @@ class InProcessBus:
                 )
             self._changed.notify_all()
 
-    def subscribe(self, topics: Sequence[str], group: str) -> "InProcessSubscription":
-        return InProcessSubscription(self, list(topics), group)
+    def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> "InProcessSubscription":
+        """Every topic has the one partition 0: a share other than the first reads nothing."""
+        return InProcessSubscription(self, list(topics) if share is None or share.takes(0) else [], group)
 
     def ping(self) -> bool:
         return True

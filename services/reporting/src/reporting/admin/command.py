@@ -2,17 +2,20 @@
 
 import argparse
 import gc
+import multiprocessing
 
 from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.bus import Share
 from insikt_common.observability import configure_logging
 from insikt_common.service import make_bus
-from reporting.admin.rebuild import rebuild
+from reporting.admin.rebuild import RebuildResult, apply_everything, start
 from reporting.config import SCHEMA, SERVICE_NAME, Settings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quiet-seconds", type=float, default=None, help="stop after this long without events")
+    parser.add_argument("--workers", type=int, default=None, help="processes to split the partitions between")
     args = parser.parse_args()
     settings = Settings()
     configure_logging(SERVICE_NAME, settings.log_level)
@@ -20,7 +23,31 @@ def main() -> None:
         raise SystemExit("the in-process bus lives inside the running service: use POST /v1/admin/rebuild")
     from reporting.main import CONSUMER
 
-    engine = make_engine(settings.database_url, SCHEMA, pool_size=2)
+    quiet_s = args.quiet_seconds or settings.rebuild_quiet_s
+    workers = max(1, min(args.workers or settings.rebuild_workers, settings.kafka_topic_partitions))
+    engine = make_engine(settings.database_url, SCHEMA, pool_size=1)
+    group = start(make_sessions(engine), CONSUMER)
+    engine.dispose()  # the workers open their own connections
+    if workers == 1:
+        results = [_apply_share(group, None, quiet_s)]
+    else:
+        # Forked after the imports, before any connection or thread exists.
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.starmap(_apply_share, [(group, Share(i, workers), quiet_s) for i in range(workers)])
+    events = sum(r.events_read for r in results)
+    applying_s = max(r.applying_s for r in results)
+    rate = events / applying_s if applying_s > 0 else 0.0
+    print(
+        f"rebuilt from {events} events (consumer group {group}, {workers} workers) "
+        f"in {applying_s:.2f} s: {rate:.0f} events/s"
+    )
+
+
+def _apply_share(group: str, share: Share | None, quiet_s: float) -> RebuildResult:
+    from reporting.main import CONSUMER
+
+    settings = Settings()
+    engine = make_engine(settings.database_url, SCHEMA, pool_size=1)
     bus = make_bus(
         settings, f"{SERVICE_NAME}-rebuild", fetch_bytes_per_partition=settings.rebuild_fetch_bytes_per_partition
     )
@@ -31,11 +58,13 @@ def main() -> None:
     gc.freeze()
     gc.disable()
     try:
-        result = rebuild(
+        return apply_everything(
             make_sessions(engine),
             bus,
             CONSUMER,
-            quiet_s=args.quiet_seconds or settings.rebuild_quiet_s,
+            group,
+            share=share,
+            quiet_s=quiet_s,
             batch_size=settings.rebuild_batch_size,
             events_per_transaction=settings.rebuild_events_per_transaction,
             between_transactions=gc.collect,
@@ -43,11 +72,6 @@ def main() -> None:
     finally:
         bus.close()
         engine.dispose()
-    rate = result.events_read / result.applying_s if result.applying_s > 0 else 0.0
-    print(
-        f"rebuilt from {result.events_read} events (consumer group {result.consumer_group}) "
-        f"in {result.applying_s:.2f} s: {rate:.0f} events/s"
-    )
 
 
 if __name__ == "__main__":

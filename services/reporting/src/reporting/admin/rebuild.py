@@ -4,7 +4,9 @@ The event-built tables and the inbox are emptied in one transaction, then a cons
 group (which starts at the beginning of every topic) applies everything again until the topics
 have been quiet for a while. The service's own consumer keeps running meanwhile: whatever it
 applies lands in the inbox, so the rebuilding consumer passes over it, and the other way round.
-Imported benchmarks and round publication are not built from events and are kept.
+``reporting-rebuild`` may split the work between processes, each applying its share of every
+topic's partitions in the same group; a key's events stay in one partition, so in one process and
+in order. Imported benchmarks and round publication are not built from events and are kept.
 """
 
 import logging
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from insikt_common.messaging.bus import MessageBus
+from insikt_common.messaging.bus import MessageBus, Share
 from insikt_common.messaging.consumer import EventConsumer
 from insikt_common.service import ConsumerSpec
 from reporting import tables
@@ -50,14 +52,43 @@ def rebuild(
     quiet_s: float = 5.0,
     batch_size: int = 500,
     events_per_transaction: int | None = None,
-    between_transactions: Callable[[], object] | None = None,
 ) -> RebuildResult:
-    """Empty the read models and apply every event again; returns once no event came for ``quiet_s``.
+    """Empty the read models and apply every event again; returns once no event came for ``quiet_s``."""
+    group = start(sessions, spec)
+    return apply_everything(
+        sessions,
+        bus,
+        spec,
+        group,
+        quiet_s=quiet_s,
+        batch_size=batch_size,
+        events_per_transaction=events_per_transaction,
+    )
 
-    ``between_transactions`` is called after each transaction (the command collects garbage there)."""
+
+def start(sessions: sessionmaker[Session], spec: ConsumerSpec) -> str:
+    """Empty the read models; returns a new consumer group, which reads the topics from the beginning."""
     with sessions.begin() as session:
         clear_read_models(session)
-    group = f"{spec.group}-rebuild-{secrets.token_hex(4)}"
+    return f"{spec.group}-rebuild-{secrets.token_hex(4)}"
+
+
+def apply_everything(
+    sessions: sessionmaker[Session],
+    bus: MessageBus,
+    spec: ConsumerSpec,
+    group: str,
+    *,
+    share: Share | None = None,
+    quiet_s: float = 5.0,
+    batch_size: int = 500,
+    events_per_transaction: int | None = None,
+    between_transactions: Callable[[], object] | None = None,
+) -> RebuildResult:
+    """Apply the events of ``group`` (or of its ``share`` of the partitions, beside other processes
+    applying the other shares) until none has come for ``quiet_s``.
+
+    ``between_transactions`` is called after each transaction (the command collects garbage there)."""
     consumer = EventConsumer(
         sessions=sessions,
         inbox=spec.inbox,
@@ -69,6 +100,7 @@ def rebuild(
         batch_size=batch_size,
         events_per_transaction=events_per_transaction,
         poll_timeout_s=min(0.5, quiet_s),
+        share=share,
     )
     read = 0
     failures = 0
@@ -95,5 +127,6 @@ def rebuild(
                     between_transactions()
     finally:
         consumer.stop()
-    log.info("read models rebuilt from %d events (group %s)", read, group)
+    part = "" if share is None else f", partitions {share.index} of every {share.count}"
+    log.info("read models rebuilt from %d events (group %s%s)", read, group, part)
     return RebuildResult(consumer_group=group, events_read=read, applying_s=last_seen - started)
