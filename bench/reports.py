@@ -354,10 +354,17 @@ def _rebuild(
         raise RuntimeError(f"reporting-rebuild failed:\n{(stdout + stderr)[-3000:]}")
     said = stdout.split("rebuilt from ", 1)[1].split()
     events, applying_s = int(said[0]), float(said[said.index("in") + 1])
-    out["rebuild"] = {"events": events, "wall_s": round(elapsed, 1), "quiet_s": QUIET_S, "applying_s": applying_s}
+    workers = int(said[said.index("workers)") - 1])
+    out["rebuild"] = {
+        "events": events,
+        "workers": workers,
+        "wall_s": round(elapsed, 1),
+        "quiet_s": QUIET_S,
+        "applying_s": applying_s,
+    }
     figures["rebuild_events_per_s"] = round(events / max(0.001, elapsed - QUIET_S), 1)
     figures["rebuild_applying_events_per_s"] = round(events / max(0.001, applying_s), 1)
     log(
-        f"rebuild: {events} events in {elapsed:.1f} s = {figures['rebuild_events_per_s']} events/s "
+        f"rebuild: {events} events ({workers} workers) in {elapsed:.1f} s = {figures['rebuild_events_per_s']} events/s "
         f"({figures['rebuild_applying_events_per_s']} events/s over the {applying_s:.1f} s spent applying)"
     )
