@@ -91,11 +91,10 @@ def apply_responses(session: Session, responses: Sequence[ResponseSubmitted]) ->
         for response in responses:
             round_id, unit_id, response_id = response.round_id, response.unit.id, response.response_id
             totals[(round_id, unit_id, response.questionnaire_id, response.questionnaire_version)] += 1
-            counted: dict[str, str] = {}
+            counted: list[tuple[str, str]] = []
             for a in response.answers:
                 if (key := _counted_answer(a)) is not None:
-                    answers[(round_id, unit_id, a.link_id, key)] += 1
-                    counted.setdefault(a.link_id, key)
+                    counted.append((a.link_id, key))
                 if a.text is not None and (text := a.text.strip()):
                     comment_rows.append(
                         {
@@ -106,9 +105,11 @@ def apply_responses(session: Session, responses: Sequence[ResponseSubmitted]) ->
                             "text": text,
                         }
                     )
-            if counted:
+            # Counter.update counts a list in C: about a third of this loop's time per answer.
+            answers.update([(round_id, unit_id, link_id, key) for link_id, key in counted])
+            if counted:  # an item is answered once (survey-api refuses it twice)
                 entry_rows.append(
-                    {"response_id": response_id, "round_id": round_id, "unit_id": unit_id, "answers": counted}
+                    {"response_id": response_id, "round_id": round_id, "unit_id": unit_id, "answers": dict(counted)}
                 )
     insert_ignoring_duplicates(session, table_of(ResponseEntry), entry_rows)
     insert_ignoring_duplicates(session, table_of(Comment), comment_rows)
