@@ -197,6 +197,7 @@ def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_
     producer.close()
     shares = [bus.subscribe([topic], "split", Share(i, 2)) for i in range(2)]
     try:
+        assert not any(share.caught_up() for share in shares), "nothing read yet"
         read: list[list[IncomingMessage]] = [[], []]
         deadline = time.monotonic() + 60
         while sum(map(len, read)) < len(sent):
@@ -205,6 +206,7 @@ def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_
                 got.extend(share.poll(0.2, 100))
         assert [{m.partition for m in got} for got in read] == [{0, 2}, {1}]
         assert sorted(m.value for got in read for m in got) == sorted(sent)
+        assert all(share.caught_up() for share in shares)
         for share in shares:
             share.commit()
     finally:

@@ -1,5 +1,6 @@
 """The rebuild on SQLite and the in-process bus: a batch that fails is read again, not lost."""
 
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED, key_of
+from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.contracts.survey import ResponseSubmitted
 from insikt_common.contracts.units import UnitRef
 from insikt_common.db import make_engine, make_sessions
@@ -46,6 +48,50 @@ def test_a_rebuild_reads_a_failed_batch_again(tmp_path: Path) -> None:
     bus = _Bus()
     round_id = str(uuid.uuid4())
     events = [response(round_id, UNIT, {"q1": "1"}) for _ in range(7)]
+    _publish(bus, events)
+
+    result = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=0.5, batch_size=3)
+
+    assert _FailingOnce.failed
+    assert result.events_read == 7
+    with make_sessions(engine)() as session:
+        assert session.scalars(select(RoundUnitTotal.responses)).all() == [7]
+    engine.dispose()
+
+
+class _SlowToStart(InProcessSubscription):
+    """A broker that sends nothing for the first second, though the topic holds events."""
+
+    def __init__(self, bus: InProcessBus, topics: list[str], group: str) -> None:
+        super().__init__(bus, topics, group)
+        self._from = time.monotonic() + 1.0
+
+    def poll(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
+        if time.monotonic() < self._from:
+            time.sleep(timeout_s)
+            return []
+        return super().poll(timeout_s, max_records)
+
+
+class _SlowBus(InProcessBus):
+    def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> InProcessSubscription:
+        return _SlowToStart(self, list(topics), group)
+
+
+def test_a_rebuild_does_not_take_a_slow_start_for_the_end_of_the_topics(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'reporting.db'}"
+    upgrade(MIGRATIONS, url)
+    engine = make_engine(url, SCHEMA)
+    bus = _SlowBus()
+    _publish(bus, [response(str(uuid.uuid4()), UNIT, {"q1": "1"}) for _ in range(4)])
+
+    result = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=0.3)
+
+    assert result.events_read == 4
+    engine.dispose()
+
+
+def _publish(bus: InProcessBus, events: Sequence[CloudEvent]) -> None:
     bus.publish(
         [
             OutgoingMessage(
@@ -56,11 +102,3 @@ def test_a_rebuild_reads_a_failed_batch_again(tmp_path: Path) -> None:
             for e in events
         ]
     )
-
-    result = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=0.5, batch_size=3)
-
-    assert _FailingOnce.failed
-    assert result.events_read == 7
-    with make_sessions(engine)() as session:
-        assert session.scalars(select(RoundUnitTotal.responses)).all() == [7]
-    engine.dispose()

@@ -57,6 +57,11 @@ class Subscription(Protocol):
         """Messages in the subscribed topics after the current position (as far as known)."""
         ...
 
+    def caught_up(self) -> bool:
+        """Whether the position is at the end of every partition this subscriber reads (asks the
+        broker: a partition nothing has been fetched from yet counts too)."""
+        ...
+
     def close(self) -> None: ...
 
 

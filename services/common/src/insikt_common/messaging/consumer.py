@@ -131,6 +131,10 @@ class EventConsumer:
             self._subscription = None
             raise
 
+    def caught_up(self) -> bool:
+        """Whether the consumer has read to the end of its partitions (asks the broker)."""
+        return self._subscription is not None and self._subscription.caught_up()
+
     def _apply_polls(self, subscription: Subscription, first: list[IncomingMessage]) -> int:
         """Apply ``first`` and the polls after it in one transaction; returns how many messages were read.
 

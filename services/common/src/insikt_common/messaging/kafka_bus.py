@@ -132,7 +132,7 @@ class KafkaBus:
                     if share.takes(partition)
                 ]
             )
-        return KafkaSubscription(consumer, self._short_topic)
+        return KafkaSubscription(consumer, self._short_topic, fixed=share is not None)
 
     def ping(self) -> bool:
         """Whether some bootstrap server accepts a connection (quick; the clients reconnect alone)."""
@@ -165,9 +165,11 @@ def _wait_for_partitions(consumer: KafkaConsumer, topics: Sequence[str], timeout
 
 
 class KafkaSubscription:
-    def __init__(self, consumer: KafkaConsumer, short_topic: ShortTopic) -> None:
+    def __init__(self, consumer: KafkaConsumer, short_topic: ShortTopic, *, fixed: bool = False) -> None:
+        """``fixed``: the consumer was assigned its partitions (a share), not given them by the group."""
         self._consumer = consumer
         self._short_topic = short_topic
+        self._fixed = fixed
         self._next_offsets: dict[TopicPartition, int] = {}
 
     def poll(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
@@ -207,6 +209,13 @@ class KafkaSubscription:
             if highwater is not None:
                 total += max(0, highwater - next_offset)
         return total
+
+    def caught_up(self) -> bool:
+        partitions = list(self._consumer.assignment())
+        if not partitions:
+            return self._fixed  # a share without partitions has nothing to read; a group may not have joined yet
+        ends = self._consumer.end_offsets(partitions)
+        return all(self._consumer.position(partition) >= end for partition, end in ends.items())
 
     def commit(self) -> None:
         self._consumer.commit()

@@ -77,6 +77,9 @@ class InProcessSubscription:
         with self._bus._changed:
             return sum(len(self._bus._logs[t]) - p for t, p in self._positions.items())
 
+    def caught_up(self) -> bool:
+        return self.lag() == 0
+
     def commit(self) -> None:
         with self._bus._changed:
             for topic, position in self._positions.items():

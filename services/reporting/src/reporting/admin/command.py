@@ -29,7 +29,7 @@ def main() -> None:
     group = start(make_sessions(engine), CONSUMER)
     engine.dispose()  # the workers open their own connections
     if workers == 1:
-        results = [_apply_share(group, None, quiet_s)]
+        results = [_apply_share(group, Share(0, 1), quiet_s)]
     else:
         # Forked after the imports, before any connection or thread exists.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -43,7 +43,7 @@ def main() -> None:
     )
 
 
-def _apply_share(group: str, share: Share | None, quiet_s: float) -> RebuildResult:
+def _apply_share(group: str, share: Share, quiet_s: float) -> RebuildResult:
     from reporting.main import CONSUMER
 
     settings = Settings()

@@ -1,9 +1,10 @@
 """Rebuilding the read models from the beginning of the topics.
 
 The event-built tables and the inbox are emptied in one transaction, then a consumer in a fresh
-group (which starts at the beginning of every topic) applies everything again until the topics
-have been quiet for a while. The service's own consumer keeps running meanwhile: whatever it
-applies lands in the inbox, so the rebuilding consumer passes over it, and the other way round.
+group (which starts at the beginning of every topic) applies everything again until it has read to
+the end of every partition and the topics have been quiet for a while. The service's own consumer
+keeps running meanwhile: whatever it applies lands in the inbox, so the rebuilding consumer passes
+over it, and the other way round.
 ``reporting-rebuild`` may split the work between processes, each applying its share of every
 topic's partitions in the same group; a key's events stay in one partition, so in one process and
 in order. Imported benchmarks and round publication are not built from events and are kept.
@@ -53,7 +54,8 @@ def rebuild(
     batch_size: int = 500,
     events_per_transaction: int | None = None,
 ) -> RebuildResult:
-    """Empty the read models and apply every event again; returns once no event came for ``quiet_s``."""
+    """Empty the read models and apply every event again; returns once every partition has been read
+    to its end and no event came for ``quiet_s``."""
     group = start(sessions, spec)
     return apply_everything(
         sessions,
@@ -86,7 +88,8 @@ def apply_everything(
     between_transactions: Callable[[], object] | None = None,
 ) -> RebuildResult:
     """Apply the events of ``group`` (or of its ``share`` of the partitions, beside other processes
-    applying the other shares) until none has come for ``quiet_s``.
+    applying the other shares) until it has read to the end of its partitions and no event has come
+    for ``quiet_s``.
 
     ``between_transactions`` is called after each transaction (the command collects garbage there)."""
     consumer = EventConsumer(
@@ -106,9 +109,11 @@ def apply_everything(
     failures = 0
     started = last_seen = time.monotonic()
     try:
-        while time.monotonic() - last_seen < quiet_s:
+        while True:
             try:
                 got = consumer.consume_once()
+                # Quiet is not enough: a slow start or a busy broker looks quiet too.
+                done = not got and time.monotonic() - last_seen >= quiet_s and consumer.caught_up()
             except Exception:
                 # A batch rolled back (a deadlock with the live consumer, a lost connection): the
                 # consumer reads again from the last committed offsets.
@@ -120,6 +125,8 @@ def apply_everything(
                 last_seen = time.monotonic()
                 continue
             failures = 0
+            if done:
+                break
             if got:
                 read += got
                 last_seen = time.monotonic()
