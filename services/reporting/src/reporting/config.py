@@ -23,8 +23,10 @@ class Settings(ServiceSettings):
     """Events per transaction in ``reporting-rebuild`` (the live consumer commits each poll of
     ``consumer_batch_size``: a rebuild has no freshness to protect, and its counters summed over
     more events are fewer rows to write). Its messages are held until the commit."""
-    rebuild_workers: int = 2
+    rebuild_workers: int = 3
     """Processes ``reporting-rebuild`` splits the topics' partitions between (at most the partition
-    count; one per core the database and Kafka leave free is about right)."""
+    count). A divisor of the partition count (6) spreads them evenly; one more than the cores keeps
+    them busy while PostgreSQL works (on 2 cores: 3 workers 16,400–16,700 events/s, 2 workers 14,400,
+    6 workers 14,900)."""
     rebuild_fetch_bytes_per_partition: int = 4 * 1024 * 1024
     """How much ``reporting-rebuild`` asks Kafka for per partition and fetch."""
