@@ -2,9 +2,10 @@
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from insikt_common.contracts.catalogue import ASSESSMENT_RECORDED, PARTICIPANT_ERASED, RESPONSE_SUBMITTED
@@ -13,7 +14,7 @@ from insikt_common.contracts.outcome import ParticipantErased
 from insikt_common.contracts.survey import ResponseSubmitted
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.messaging.bus import OutgoingMessage
-from insikt_common.messaging.consumer import EventConsumer, PayloadBatchHandler, dead_letter_topic
+from insikt_common.messaging.consumer import EventConsumer, Handler, PayloadBatchHandler, dead_letter_topic
 from insikt_common.messaging.deferred import deferred
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.messaging.tables import inbox_table
@@ -65,6 +66,22 @@ def _send(bus: InProcessBus, topic: str, *values: bytes) -> None:
     bus.publish([OutgoingMessage(topic=topic, key="k", value=v) for v in values])
 
 
+def _responses_consumer(
+    engine: Engine, bus: InProcessBus, group: str, *, handlers: dict[str, Handler] | None = None, **options: Any
+) -> EventConsumer:
+    """A consumer of the response topic on SQLite (``_record`` its handler unless others are given)."""
+    return EventConsumer(
+        sessions=make_sessions(engine),
+        inbox=inbox,
+        bus=bus,
+        group=group,
+        topics=[RESPONSE_SUBMITTED.topic],
+        handlers=handlers or {RESPONSE_SUBMITTED.type: _record},
+        poll_timeout_s=0,
+        **options,
+    )
+
+
 def test_each_event_is_applied_once_however_often_it_arrives(
     consumer: tuple[EventConsumer, InProcessBus, Session],
 ) -> None:
@@ -114,16 +131,7 @@ def test_runs_of_one_type_go_to_the_batch_handler_and_a_poisoned_run_falls_back_
         for event in events:
             _record(session, event)
 
-    worker = EventConsumer(
-        sessions=make_sessions(engine),
-        inbox=inbox,
-        bus=bus,
-        group="batch",
-        topics=[RESPONSE_SUBMITTED.topic],
-        handlers={RESPONSE_SUBMITTED.type: _record},
-        batch_handlers={RESPONSE_SUBMITTED.type: record_many},
-        poll_timeout_s=0,
-    )
+    worker = _responses_consumer(engine, bus, "batch", batch_handlers={RESPONSE_SUBMITTED.type: record_many})
     good = [_response() for _ in range(4)]
     _send(bus, RESPONSE_SUBMITTED.topic, *(e.to_bytes() for e in good))
     worker.consume_once()
@@ -154,15 +162,11 @@ def test_a_payload_batch_handler_gets_payloads_decoded_in_one_pass_and_bad_ones_
                 raise ValueError("this round is refused")
             session.execute(insert(seen).values(event_id=payload.round_id))
 
-    worker = EventConsumer(
-        sessions=make_sessions(engine),
-        inbox=inbox,
-        bus=bus,
-        group="payloads",
-        topics=[RESPONSE_SUBMITTED.topic],
-        handlers={RESPONSE_SUBMITTED.type: _record},
+    worker = _responses_consumer(
+        engine,
+        bus,
+        "payloads",
         batch_handlers={RESPONSE_SUBMITTED.type: PayloadBatchHandler(ResponseSubmitted, record_payloads)},
-        poll_timeout_s=0,
     )
     _send(bus, RESPONSE_SUBMITTED.topic, _response("r1").to_bytes(), _response("r2").to_bytes())
     worker.consume_once()
@@ -205,17 +209,14 @@ def test_a_transaction_of_several_polls_sums_counters_once_and_isolates_a_poison
         else:
             pending.n += len(payloads)
 
-    worker = EventConsumer(
-        sessions=make_sessions(engine),
-        inbox=inbox,
-        bus=bus,
-        group="polls",
-        topics=[RESPONSE_SUBMITTED.topic],
+    worker = _responses_consumer(
+        engine,
+        bus,
+        "polls",
         handlers={RESPONSE_SUBMITTED.type: lambda s, e: count(s, [ResponseSubmitted.model_validate(e.data)])},
         batch_handlers={RESPONSE_SUBMITTED.type: PayloadBatchHandler(ResponseSubmitted, count)},
         batch_size=3,
         events_per_transaction=9,
-        poll_timeout_s=0,
     )
     _send(bus, RESPONSE_SUBMITTED.topic, *(_response().to_bytes() for _ in range(10)))
     assert worker.consume_once() == 9, "three polls in one transaction"
