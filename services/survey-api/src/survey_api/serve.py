@@ -48,14 +48,26 @@ def main(argv: list[str] | None = None) -> None:
         default=int(os.environ.get("WEB_CONCURRENCY", "1")),
         help="worker processes (default: WEB_CONCURRENCY, else 1)",
     )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        help="proxies whose X-Forwarded-For is trusted, as uvicorn's option (default: FORWARDED_ALLOW_IPS, else local)",
+    )
     args = parser.parse_args(argv)
-    sys.exit(serve(args.host, args.port, max(1, args.workers)))
+    sys.exit(serve(args.host, args.port, max(1, args.workers), forwarded_allow_ips=args.forwarded_allow_ips))
 
 
-def serve(host: str, port: int, workers: int) -> int:
+def serve(host: str, port: int, workers: int, *, forwarded_allow_ips: str | None = None) -> int:
     """Serve until SIGTERM or SIGINT; returns the exit status."""
-    # No access log: it would record client addresses. No websockets: the service has none.
-    config = uvicorn.Config(create_app, factory=True, host=host, port=port, access_log=False, ws="none", lifespan="on")
+    config = uvicorn.Config(
+        create_app,
+        factory=True,
+        host=host,
+        port=port,
+        forwarded_allow_ips=forwarded_allow_ips,
+        access_log=False,  # it would record client addresses
+        ws="none",  # the service has no websocket endpoint
+        lifespan="on",
+    )
     config.load()  # builds the app and imports the protocol and loop modules, all before the fork
     listener = socket.create_server((host, port), backlog=BACKLOG)
     if workers == 1:
