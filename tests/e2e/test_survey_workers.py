@@ -41,8 +41,8 @@ def supervised(env: dict[str, str], log_dir: Path) -> Iterator[tuple[subprocess.
         yield process, url
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def workers_of(pid: int) -> list[int]:
@@ -118,3 +118,17 @@ def test_a_worker_that_dies_is_replaced_and_a_stop_ends_them_all(
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
         assert not any(Path(f"/proc/{pid}").exists() for pid in replaced)
+
+
+def test_workers_stop_by_themselves_when_their_supervisor_is_killed(
+    service_db: ServiceDatabase, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    env = service_env("survey-api", service_db, kafka_bootstrap, f"workers{secrets.token_hex(3)}.")
+    with supervised(env, tmp_path) as (supervisor, _url):
+        workers = workers_of(supervisor.pid)
+        supervisor.kill()
+        supervisor.wait()
+        wait_for(
+            lambda: True if not any(Path(f"/proc/{pid}").exists() for pid in workers) else None,
+            "the workers of a killed supervisor to stop",
+        )

@@ -11,8 +11,9 @@ Nothing that holds a thread or a connection exists before the fork: the database
 outbox relay, the Kafka producer and the intake limiter's threads are made in the app's lifespan
 or on first use, in each worker. The supervisor only waits: it replaces a worker that dies, passes
 SIGTERM or SIGINT on to the workers (each finishes its requests and stops its relay) and exits
-once they have. A worker whose start-up fails stops them all. With one worker there is no
-supervisor: the process serves by itself, as ``uvicorn`` does.
+once they have. A worker whose start-up fails stops them all; a worker whose supervisor was
+killed stops by itself. With one worker there is no supervisor: the process serves by itself, as
+``uvicorn`` does.
 """
 
 import argparse
@@ -80,6 +81,20 @@ def serve(host: str, port: int, workers: int, *, forwarded_allow_ips: str | None
     return Supervisor(config, listener, workers).run()
 
 
+class Worker(uvicorn.Server):
+    """A worker stops by itself once its supervisor is gone: killed outright, it could not pass a
+    stop on, and a worker left behind would keep serving and publishing unsupervised."""
+
+    def __init__(self, config: uvicorn.Config, *, supervisor: int) -> None:
+        super().__init__(config)
+        self._supervisor = supervisor
+
+    async def on_tick(self, counter: int) -> bool:
+        if counter % 10 == 0 and os.getppid() != self._supervisor:
+            self.should_exit = True
+        return await super().on_tick(counter)
+
+
 class Supervisor:
     def __init__(self, config: uvicorn.Config, listener: socket.socket, workers: int) -> None:
         self._config = config
@@ -131,7 +146,7 @@ class Supervisor:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-            server = uvicorn.Server(self._config)
+            server = Worker(self._config, supervisor=os.getppid())
             server.run(sockets=[self._listener])
             status = 0 if server.started else STARTUP_FAILED
         finally:
