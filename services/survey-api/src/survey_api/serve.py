@@ -96,7 +96,10 @@ class Worker(uvicorn.Server):
 
 
 class Supervisor:
+    """Forks ``workers`` workers that serve on ``listener``, keeps that many, stops them on a signal."""
+
     def __init__(self, config: uvicorn.Config, listener: socket.socket, workers: int) -> None:
+        self._pid = os.getpid()
         self._config = config
         self._listener = listener
         self._workers = workers
@@ -146,7 +149,7 @@ class Supervisor:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-            server = Worker(self._config, supervisor=os.getppid())
+            server = Worker(self._config, supervisor=self._pid)
             server.run(sockets=[self._listener])
             status = 0 if server.started else STARTUP_FAILED
         finally:
