@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         "--survey-workers",
         type=int,
         default=2,
-        help="uvicorn worker processes for survey-api (default 2, one per core here; memory and CPU are summed)",
+        help="worker processes for survey-api (default 2, one per core here; memory and CPU are summed)",
     )
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile or ("full" if args.full else "quick")]

@@ -114,8 +114,9 @@ def running_services(
 ) -> Iterator[dict[str, RunningService]]:
     """Migrate each service with its prestart, start all three, wait until ready.
 
-    ``survey_workers`` > 1 runs survey-api as that many uvicorn worker processes under one
-    supervisor (docs/operations.md); its memory and CPU are then summed over all of them."""
+    survey-api runs as ``survey-api-serve --workers survey_workers`` (docs/operations.md): with
+    more than one, worker processes forked from a supervisor; its memory and CPU are then summed
+    over all of them."""
     started: dict[str, RunningService] = {}
     try:
         for service, (module, _prefix, _schema) in SERVICES.items():
@@ -123,10 +124,12 @@ def running_services(
             subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
             port = free_port()
             log = log_dir / f"{service}.log"
-            command = [sys.executable, "-m", "uvicorn", f"{module}.main:create_app", "--factory"]
-            command += ["--host", LOOPBACK, "--port", str(port), "--no-access-log"]
-            if service == "survey-api" and survey_workers > 1:
-                command += ["--workers", str(survey_workers)]
+            if service == "survey-api":
+                command = [sys.executable, "-m", "survey_api.serve", "--workers", str(survey_workers)]
+                command += ["--host", LOOPBACK, "--port", str(port)]
+            else:
+                command = [sys.executable, "-m", "uvicorn", f"{module}.main:create_app", "--factory"]
+                command += ["--host", LOOPBACK, "--port", str(port), "--no-access-log"]
             with log.open("wb") as out:
                 process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
             started[service] = RunningService(service, f"http://{LOOPBACK}:{port}", process, log, env)
@@ -169,11 +172,36 @@ def process_tree(pid: int) -> list[int]:
 
 
 def rss_mb(pid: int) -> float | None:
-    """Resident memory (VmRSS) of a process and its children in MB, or None once it is gone."""
+    """Resident memory (VmRSS) of a process and its children in MB, or None once it is gone.
+
+    A page that several of the processes share (the code a forked worker shares with its
+    supervisor) is counted once for each of them: :func:`pss_mb` counts it once in all."""
     found = [_rss_kb(p) for p in process_tree(pid)]
     if found[0] is None:
         return None
     return sum(kb for kb in found if kb is not None) / 1024
+
+
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size of a process and its children in MB, or None once it is gone.
+
+    Each resident page is divided among the processes that map it, so pages the tree's processes
+    share count once over the tree. Pages of shared libraries that processes outside the tree also
+    map (other Python services on the machine) count only in part."""
+    found = [_smaps_kb(p, "Pss") for p in process_tree(pid)]
+    if found[0] is None:
+        return None
+    return sum(kb for kb in found if kb is not None) / 1024
+
+
+def _smaps_kb(pid: int, field: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 def _rss_kb(pid: int) -> int | None:

@@ -107,11 +107,15 @@ def table(figures: dict[str, Any]) -> str:
         else:
             verdict = "met" if not isinstance(value, str) and t.met(value) else "MISSED"
         rows.append((t.what, _fmt(value, t.unit), t.target, verdict))
+    pss = figures.get("memory_pss_mb", {})
     for service, rss in sorted(figures.get("memory_mb", {}).items()):
         for phase, limit in (("idle", MEMORY_IDLE_MB), ("load", MEMORY_LOAD_MB)):
-            value = rss.get(phase)
+            # PSS is what is compared: summed VmRSS counts the pages a supervisor shares with the
+            # workers it forked once for each of them (BENCHMARKS.md).
+            value = pss.get(service, {}).get(phase)
             verdict = "" if value is None else ("met" if value < limit else "MISSED")
-            rows.append((f"memory {service} {phase} (VmRSS)", _fmt(value, "MB"), f"< {limit} MB", verdict))
+            rows.append((f"memory {service} {phase} (PSS, summed)", _fmt(value, "MB"), f"< {limit} MB", verdict))
+            rows.append((f"memory {service} {phase} (VmRSS, summed)", _fmt(rss.get(phase), "MB"), "(reported)", ""))
     widths = [max(len(r[i]) for r in [("what", "figure", "target", ""), *rows]) for i in range(4)]
     lines = []
     for row in [("what", "figure", "target", ""), *rows]:

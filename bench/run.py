@@ -27,13 +27,17 @@ def log(message: str) -> None:
 
 
 class MemorySampler:
-    """Samples each service's VmRSS in the background and keeps the peak per phase; also adds up
-    the CPU time each service used in each phase."""
+    """Samples each service's memory in the background and keeps the peak per phase; also adds up
+    the CPU time each service used in each phase.
+
+    Both summed over the service's processes: VmRSS (``peaks``), which counts a page shared by
+    several of them once for each, and PSS (``pss_peaks``), which counts it once in all."""
 
     def __init__(self, pids: dict[str, int], interval_s: float = 0.25) -> None:
         self._pids = pids
         self._interval_s = interval_s
         self.peaks: dict[str, dict[str, float]] = {name: {} for name in pids}
+        self.pss_peaks: dict[str, dict[str, float]] = {name: {} for name in pids}
         self.cpu_s: dict[str, dict[str, float]] = {name: {} for name in pids}
         self.machine_busy_percent: dict[str, float] = {}
         """How busy the whole machine was in each phase: other work on it shows here."""
@@ -42,6 +46,14 @@ class MemorySampler:
         for name, pid in self._pids.items():
             if (rss := infra.rss_mb(pid)) is not None:
                 self.peaks[name][phase] = round(rss, 1)
+            if (pss := infra.pss_mb(pid)) is not None:
+                self.pss_peaks[name][phase] = round(pss, 1)
+
+    def _sample(self, phase: str) -> None:
+        for name, pid in self._pids.items():
+            for peaks, measure in ((self.peaks, infra.rss_mb), (self.pss_peaks, infra.pss_mb)):
+                if (value := measure(pid)) is not None:
+                    peaks[name][phase] = round(max(value, peaks[name].get(phase, 0.0)), 1)
 
     @contextmanager
     def during(self, phase: str, cpu_label: str | None = None) -> Iterator[None]:
@@ -51,9 +63,7 @@ class MemorySampler:
 
         def sample() -> None:
             while not stop.is_set():
-                for name, pid in self._pids.items():
-                    if (rss := infra.rss_mb(pid)) is not None:
-                        self.peaks[name][phase] = round(max(rss, self.peaks[name].get(phase, 0.0)), 1)
+                self._sample(phase)
                 stop.wait(self._interval_s)
 
         thread = threading.Thread(target=sample, daemon=True)
@@ -180,6 +190,7 @@ def run(
                         )
                 memory.snapshot("after")
                 figures["memory_mb"] = memory.peaks
+                figures["memory_pss_mb"] = memory.pss_peaks
                 out["cpu_seconds"] = memory.cpu_s
                 out["machine_busy_percent"] = memory.machine_busy_percent
         finally:

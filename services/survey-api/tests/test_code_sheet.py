@@ -2,6 +2,8 @@
 
 import base64
 import re
+import subprocess
+import sys
 import zlib
 
 from fastapi.testclient import TestClient
@@ -62,3 +64,14 @@ def test_the_sheet_endpoint_issues_codes_that_work(client: TestClient) -> None:
     assert client.post("/v1/access", json={"code": codes[0].decode()}).status_code == 200
     [row] = client.get(f"/v1/rounds/{survey_round['id']}/participation").json()
     assert row["codes_issued"] == 3
+
+
+def test_a_worker_loads_the_pdf_library_only_when_a_sheet_is_asked_for() -> None:
+    """reportlab and Pillow add about 9 MB to every worker process; few requests print codes."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, survey_api.main; print(sorted({'reportlab', 'PIL'} & set(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -16,7 +16,6 @@ from survey_api.access.schemas import (
     SurveyForRespondent,
     UnitParticipation,
 )
-from survey_api.access.sheet import code_sheet
 from survey_api.auth import AdminDep, ReaderDep
 from survey_api.load_shedding import IntakeLimiter
 from survey_api.rounds import service as rounds
@@ -44,6 +43,8 @@ def issue_code_sheet(
     *, round_id: str, unit_id: str, data: SheetRequest, session: SessionDep, principal: AdminDep, request: Request
 ) -> Response:
     """Generate codes and return them only as a printable PDF: one slip per code, with its QR code."""
+    from survey_api.access.sheet import code_sheet  # here: reportlab costs each worker ~9 MB, and few print
+
     issued = service.issue_codes(session, principal.organisation_id, round_id, unit_id, data.count)
     survey_round = rounds.get_or_raise(session, round_id)
     pdf = code_sheet(
