@@ -18,6 +18,7 @@ HTTP. Reporting's own consumer applies them (the live apply rate is recorded too
 """
 
 import random
+import re
 import subprocess
 import sys
 import time
@@ -347,14 +348,17 @@ def _rebuild(
     recorder = profiling.record(process.pid, 3600, work_dir / "rebuild.py-spy.txt") if py_spy else None
     stdout, stderr = process.communicate(timeout=max(1800, profile.report_responses / 20))
     elapsed = time.monotonic() - started
+    (work_dir / "reporting-rebuild.log").write_text(stdout + stderr)
     if recorder is not None:
         profiling.stop(recorder)
         out["rebuild_profile"] = profiling.summarise(work_dir / "rebuild.py-spy.txt")
     if process.returncode != 0:
         raise RuntimeError(f"reporting-rebuild failed:\n{(stdout + stderr)[-3000:]}")
-    said = stdout.split("rebuilt from ", 1)[1].split()
-    events, applying_s = int(said[0]), float(said[said.index("in") + 1])
-    workers = int(said[said.index("workers)") - 1])
+    # The command's own summary line, not its workers' log lines (which also say "rebuilt from").
+    summary = re.search(r"^rebuilt from (\d+) events \(.*, (\d+) workers\) in ([\d.]+) s", stdout, re.MULTILINE)
+    if summary is None:
+        raise RuntimeError(f"reporting-rebuild did not say what it did:\n{stdout[-3000:]}")
+    events, workers, applying_s = int(summary[1]), int(summary[2]), float(summary[3])
     out["rebuild"] = {
         "events": events,
         "workers": workers,
