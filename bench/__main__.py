@@ -26,10 +26,21 @@ def main(argv: list[str] | None = None) -> int:
         default=2,
         help="worker processes for survey-api (default 2, one per core here; memory and CPU are summed)",
     )
+    parser.add_argument(
+        "--survey-server",
+        choices=("serve", "uvicorn"),
+        default="serve",
+        help="how survey-api's workers start: survey-api-serve (forked, the default) or uvicorn --workers",
+    )
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile or ("full" if args.full else "quick")]
     result = run(
-        profile, keep=args.keep, skip_reports=args.skip_reports, py_spy=args.py_spy, survey_workers=args.survey_workers
+        profile,
+        keep=args.keep,
+        skip_reports=args.skip_reports,
+        py_spy=args.py_spy,
+        survey_workers=args.survey_workers,
+        survey_server=args.survey_server,
     )
     path = results.write(result)
     print(

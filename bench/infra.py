@@ -110,13 +110,20 @@ class RunningService:
 
 @contextlib.contextmanager
 def running_services(
-    database: ServiceDatabase, bootstrap: str, topic_prefix: str, log_dir: Path, *, survey_workers: int = 1
+    database: ServiceDatabase,
+    bootstrap: str,
+    topic_prefix: str,
+    log_dir: Path,
+    *,
+    survey_workers: int = 1,
+    survey_server: str = "serve",
 ) -> Iterator[dict[str, RunningService]]:
     """Migrate each service with its prestart, start all three, wait until ready.
 
     survey-api runs as ``survey-api-serve --workers survey_workers`` (docs/operations.md): with
     more than one, worker processes forked from a supervisor; its memory and CPU are then summed
-    over all of them."""
+    over all of them. ``survey_server="uvicorn"`` starts it with ``uvicorn --workers`` instead,
+    for comparison."""
     started: dict[str, RunningService] = {}
     try:
         for service, (module, _prefix, _schema) in SERVICES.items():
@@ -124,12 +131,14 @@ def running_services(
             subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
             port = free_port()
             log = log_dir / f"{service}.log"
-            if service == "survey-api":
+            if service == "survey-api" and survey_server == "serve":
                 command = [sys.executable, "-m", "survey_api.serve", "--workers", str(survey_workers)]
                 command += ["--host", LOOPBACK, "--port", str(port)]
             else:
                 command = [sys.executable, "-m", "uvicorn", f"{module}.main:create_app", "--factory"]
                 command += ["--host", LOOPBACK, "--port", str(port), "--no-access-log"]
+                if service == "survey-api":
+                    command += ["--workers", str(survey_workers)]
             with log.open("wb") as out:
                 process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
             started[service] = RunningService(service, f"http://{LOOPBACK}:{port}", process, log, env)

@@ -135,7 +135,13 @@ def _phase_spec(
 
 
 def run(
-    profile: Profile, *, keep: bool = False, skip_reports: bool = False, py_spy: bool = False, survey_workers: int = 2
+    profile: Profile,
+    *,
+    keep: bool = False,
+    skip_reports: bool = False,
+    py_spy: bool = False,
+    survey_workers: int = 2,
+    survey_server: str = "serve",
 ) -> dict[str, Any]:
     started = time.time()
     work_dir = Path(tempfile.mkdtemp(prefix="insikt-bench-"))
@@ -145,7 +151,7 @@ def run(
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "git_commit": results.git_commit(),
         "machine": results.machine(),
-        "parameters": profile.__dict__ | {"survey_workers": survey_workers},
+        "parameters": profile.__dict__ | {"survey_workers": survey_workers, "survey_server": survey_server},
     }
     figures: dict[str, Any] = {}
     out["figures"] = figures
@@ -155,7 +161,12 @@ def run(
         try:
             prefix = f"bench{secrets.token_hex(3)}."
             with infra.running_services(
-                database, servers.kafka_bootstrap, prefix, work_dir, survey_workers=survey_workers
+                database,
+                servers.kafka_bootstrap,
+                prefix,
+                work_dir,
+                survey_workers=survey_workers,
+                survey_server=survey_server,
             ) as running:
                 urls = {name: s.url for name, s in running.items()}
                 memory = MemorySampler({name: s.pid for name, s in running.items()})
