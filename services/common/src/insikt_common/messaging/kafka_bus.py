@@ -124,11 +124,15 @@ class KafkaBus:
         )
         _wait_for_partitions(consumer, names)
         if share is not None:
+            known = {name: consumer.partitions_for_topic(name) for name in names}
+            if unknown := sorted(name for name, partitions in known.items() if not partitions):
+                consumer.close(autocommit=False)
+                raise KafkaError(f"no partitions known for {', '.join(unknown)}: a share cannot be assigned")
             consumer.assign(
                 [
                     TopicPartition(name, partition)
-                    for name in names
-                    for partition in sorted(consumer.partitions_for_topic(name) or ())
+                    for name, partitions in known.items()
+                    for partition in sorted(partitions)
                     if share.takes(partition)
                 ]
             )
@@ -215,7 +219,9 @@ class KafkaSubscription:
         if not partitions:
             return self._fixed  # a share without partitions has nothing to read; a group may not have joined yet
         ends = self._consumer.end_offsets(partitions)
-        return all(self._consumer.position(partition) >= end for partition, end in ends.items())
+        return len(ends) == len(partitions) and all(
+            self._consumer.position(partition) >= end for partition, end in ends.items()
+        )
 
     def commit(self) -> None:
         self._consumer.commit()
