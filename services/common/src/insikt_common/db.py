@@ -1,15 +1,20 @@
 """Engines and sessions: PostgreSQL with one schema per service, or SQLite files in embedded mode."""
 
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, Table, create_engine, event
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import TextClause
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -87,6 +92,34 @@ def insert_with_conflicts(session: Session, table: Table) -> postgresql.Insert |
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+@lru_cache(maxsize=256)
+def recordset_insert(dialect: Dialect, table: Table, columns: tuple[str, ...], tail: str) -> TextClause:
+    """PostgreSQL: ``INSERT INTO table (columns) SELECT … {tail}`` whose rows arrive as one JSON
+    document (``recordset_document``), turned back into rows by ``json_to_recordset``. The text is
+    the same however many rows it carries, so nothing is compiled per batch, no parameter is bound
+    per value, and the rows are encoded by the json module's C code. ``tail`` follows the SELECT:
+    ``ORDER BY``, ``ON CONFLICT``, ``RETURNING``."""
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    types = ", ".join(f"{quote(c)} {table.c[c].type.compile(dialect=dialect)}" for c in columns)
+    target = dialect.identifier_preparer.format_table(table)
+    return text(
+        f"INSERT INTO {target} AS target ({names}) "
+        f"SELECT {names} FROM json_to_recordset(CAST(:rows AS JSON)) AS incoming({types}) {tail}"
+    )
+
+
+def recordset_document(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The parameters of a ``recordset_insert`` carrying ``rows``."""
+    return {"rows": json.dumps(rows, default=_plain)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

@@ -1,26 +1,21 @@
 """Helpers for read-model handlers: many rows in one statement, counters that add up, on either database.
 
-On PostgreSQL the rows travel as one JSON document that ``json_to_recordset`` turns back into
-rows: one statement whose text never changes however many rows it carries, so nothing is compiled
-per batch, no parameter is bound per value, and the rows are encoded by the json module's C code.
+On PostgreSQL the rows travel as one JSON document (``insikt_common.db.recordset_insert``).
 """
 
-import json
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, func, inspect, text
+from sqlalchemy import Table, func, inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import TextClause
 from sqlmodel import SQLModel
 
-from insikt_common.db import insert_with_conflicts
+from insikt_common.db import insert_with_conflicts, recordset_document, recordset_insert
 from insikt_common.messaging.deferred import deferred
 
 
@@ -81,7 +76,7 @@ def _add_to_counters(
     if dialect.name == "postgresql":
         columns = tuple(rows[0])
         conflict = _on_conflict_add(dialect, tuple(key_columns), tuple(added))
-        session.execute(_recordset_insert(dialect, table, columns, conflict), _as_document(rows))
+        session.execute(recordset_insert(dialect, table, columns, conflict), recordset_document(rows))
         return
     statement = insert_with_conflicts(session, table)
     statement = statement.on_conflict_do_update(
@@ -117,7 +112,7 @@ def upsert_many(
     columns = tuple(rows[0])
     if dialect.name == "postgresql":
         conflict = _on_conflict_overwrite(dialect, tuple(key_columns), columns, tuple(kept_when_null))
-        session.execute(_recordset_insert(dialect, table, columns, conflict), _as_document(rows))
+        session.execute(recordset_insert(dialect, table, columns, conflict), recordset_document(rows))
         return
     statement = insert_with_conflicts(session, table)
     statement = statement.on_conflict_do_update(
@@ -138,7 +133,7 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: Sequence[Ma
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
         columns = tuple(rows[0])
-        session.execute(_recordset_insert(dialect, table, columns, "ON CONFLICT DO NOTHING"), _as_document(rows))
+        session.execute(recordset_insert(dialect, table, columns, "ON CONFLICT DO NOTHING"), recordset_document(rows))
         return
     # executemany form: SQLAlchemy batches the rows into few statements without compiling each.
     session.execute(insert_with_conflicts(session, table).on_conflict_do_nothing(), [dict(row) for row in rows])
@@ -149,28 +144,6 @@ def _in_key_order(rows: Sequence[Mapping[str, Any]], key_columns: Sequence[str])
     consumer and a rebuild) then lock them in the same order, and wait for each other instead of
     deadlocking."""
     return sorted(rows, key=itemgetter(*key_columns))
-
-
-def _as_document(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    return {"rows": json.dumps(rows, default=_plain)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not a column value")
-
-
-@lru_cache(maxsize=256)
-def _recordset_insert(dialect: Dialect, table: Table, columns: tuple[str, ...], conflict: str) -> TextClause:
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
-    types = ", ".join(f"{quote(c)} {table.c[c].type.compile(dialect=dialect)}" for c in columns)
-    target = dialect.identifier_preparer.format_table(table)
-    return text(
-        f"INSERT INTO {target} AS target ({names}) "
-        f"SELECT {names} FROM json_to_recordset(CAST(:rows AS JSON)) AS incoming({types}) {conflict}"
-    )
 
 
 @lru_cache(maxsize=256)

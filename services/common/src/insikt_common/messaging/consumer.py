@@ -9,24 +9,21 @@ rolled back and read again from the last committed offset. Catalogued event type
 has no handler for (a topic may carry several types) are passed over.
 """
 
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from prometheus_client import Counter, Gauge
 from pydantic import BaseModel
-from sqlalchemy import Table, insert, select, text, tuple_
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.sql.elements import TextClause
 
 from insikt_common.contracts.catalogue import CATALOGUE, parse_payload
 from insikt_common.contracts.envelope import CloudEvent, ContractError, PayloadEvent
+from insikt_common.db import recordset_document, recordset_insert
 from insikt_common.messaging.bus import IncomingMessage, MessageBus, OutgoingMessage, Share, Subscription
 from insikt_common.messaging.deferred import deferring
 from insikt_common.messaging.worker import LoopWorker
@@ -228,10 +225,14 @@ class EventConsumer:
             unseen = self._unseen(session, decoded)
             self._record_in_inbox(session, unseen)
             return unseen
-        events = [{"source": d.event.source, "event_id": d.event.id, "event_type": d.event.type} for d in decoded]
+        today = date.today()
+        events = [
+            {"source": d.event.source, "event_id": d.event.id, "event_type": d.event.type, "processed_on": today}
+            for d in decoded
+        ]
         rows = session.execute(
-            _claim_statement(session.get_bind().dialect, self._inbox),
-            {"events": json.dumps(events), "on": date.today()},
+            recordset_insert(session.get_bind().dialect, self._inbox, tuple(events[0]), _CLAIM),
+            recordset_document(events),
         )
         claimed = {(source, event_id) for source, event_id in rows}
         fresh: list[_Decoded] = []
@@ -342,20 +343,11 @@ def _runs_of_one_type(items: list[_Decoded]) -> list[list[_Decoded]]:
     return runs
 
 
-@lru_cache(maxsize=16)
-def _claim_statement(dialect: Dialect, inbox: Table) -> TextClause:
-    """The events arrive as one JSON document: a statement whose text is the same for any number
-    of events, its rows encoded by the json module's C code. In key order, so that two consumers
-    claiming overlapping events (the live one and a rebuild) wait for each other, never deadlock."""
-    target = dialect.identifier_preparer.format_table(inbox)
-    return text(
-        f"INSERT INTO {target} (source, event_id, event_type, processed_on) "
-        "SELECT source, event_id, event_type, CAST(:on AS DATE) "
-        "FROM json_to_recordset(CAST(:events AS JSON)) "
-        "AS incoming(source VARCHAR, event_id VARCHAR, event_type VARCHAR) "
-        'ORDER BY source COLLATE "C", event_id COLLATE "C" '
-        "ON CONFLICT DO NOTHING RETURNING source, event_id"
-    )
+_CLAIM = (
+    # In key order, so that two consumers claiming overlapping events (the live one and a rebuild)
+    # wait for each other, never deadlock.
+    'ORDER BY source COLLATE "C", event_id COLLATE "C" ON CONFLICT DO NOTHING RETURNING source, event_id'
+)
 
 
 def _one_pass_decoding(
