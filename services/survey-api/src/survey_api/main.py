@@ -35,8 +35,7 @@ DEFINITION = ServiceDefinition(
 
 
 PUBLIC_PATHS = ("/v1/responses", "/v1/access")
-RESPONDENT_POSTS = ("/v1/responses", "/v1/access")
-"""Run under the intake limiter (see ``load_shedding``)."""
+"""What respondents post to: the smaller body limit, and run under the intake limiter (``load_shedding``)."""
 
 
 def create_app(settings: Settings | None = None, bus: MessageBus | None = None) -> FastAPI:
@@ -53,5 +52,5 @@ def create_app(settings: Settings | None = None, bus: MessageBus | None = None) 
         wait_s=settings.intake_queue_wait_s,
     )
     app.state.intake_limiter = limiter
-    app.add_middleware(IntakeGate, limiter=limiter, paths=RESPONDENT_POSTS)  # outermost: refusals cost least
+    app.add_middleware(IntakeGate, limiter=limiter, paths=PUBLIC_PATHS)  # outermost: refusals cost least
     return app

@@ -30,7 +30,6 @@ from survey_api.units.models import Unit
 class FoundCode:
     """A code a respondent holds, with its round and unit (read in one query) and whether it is used."""
 
-    code_hash: str
     ordinal: int
     survey_round: SurveyRound
     unit: Unit
@@ -75,17 +74,16 @@ def _reserve_ordinals(session: Session, round_id: str, unit_id: str, count: int)
 
     The update locks the unit's row, so batches issued at the same moment never share an ordinal.
     """
-    table = _round_unit_table()
     length = session.execute(
-        update(table)
-        .where(table.c.round_id == round_id, table.c.unit_id == unit_id)
-        .values(codes_used=table.c.codes_used + "0" * count)
-        .returning(func.length(table.c.codes_used))
+        update(_ROUND_UNITS)
+        .where(_ROUND_UNITS.c.round_id == round_id, _ROUND_UNITS.c.unit_id == unit_id)
+        .values(codes_used=_ROUND_UNITS.c.codes_used + "0" * count)
+        .returning(func.length(_ROUND_UNITS.c.codes_used))
     ).scalar_one()
     return int(length) - count
 
 
-def find_code(session: Session, code: str, counter_key: str = "") -> FoundCode | None:
+def find_code(session: Session, code: str, counter_key: str) -> FoundCode | None:
     """The code with its round and unit, or None for a code nobody was given. One query, which also
     reads the wrong-code counter stored under ``counter_key`` (see ``Throttle.stored``)."""
     if not codes.is_well_formed(code):
@@ -98,7 +96,7 @@ def find_code(session: Session, code: str, counter_key: str = "") -> FoundCode |
     unit = Unit(**{c.name: values[f"unit_{c.name}"] for c in _UNITS.c})
     count, started = values["counter_count"], values["counter_window_started_at"]
     counter = None if count is None else (count, started)
-    return FoundCode(values["code_hash"], values["ordinal"], survey_round, unit, values["flag"] == "1", counter)
+    return FoundCode(values["ordinal"], survey_round, unit, values["flag"] == "1", counter)
 
 
 def use_code(session: Session, code: FoundCode) -> None:
@@ -125,20 +123,14 @@ def use_code(session: Session, code: FoundCode) -> None:
         raise Conflict("this code has already been used")
 
 
-def _round_unit_table() -> Table:
-    table: Table = RoundUnit.__table__  # type: ignore[attr-defined]
-    return table
-
-
 _CODES: Table = AccessCode.__table__  # type: ignore[attr-defined]
 _ROUNDS: Table = SurveyRound.__table__  # type: ignore[attr-defined]
 _UNITS: Table = Unit.__table__  # type: ignore[attr-defined]
-_ROUND_UNITS = _round_unit_table()
+_ROUND_UNITS: Table = RoundUnit.__table__  # type: ignore[attr-defined]
 
 # Built once: every response runs them.
 _FIND_CODE = (
     select(
-        _CODES.c.code_hash,
         _CODES.c.ordinal,
         func.substr(_ROUND_UNITS.c.codes_used, _CODES.c.ordinal + 1, 1).label("flag"),
         *[c.label(f"round_{c.name}") for c in _ROUNDS.c],
