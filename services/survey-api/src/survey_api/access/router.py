@@ -108,4 +108,6 @@ def _fetch_survey(
     with sessions.begin() as session:
         admission = admit(session, gate, credential)
         rounds.ensure_accepting(admission.survey_round, date.today())
-        return service.survey_for(session, admission.survey_round, admission.unit_id, lang, accept_language)
+        # A code's unit came with it; an open link's is read here.
+        unit = admission.code.unit if admission.code is not None else units.get_or_raise(session, admission.unit_id)
+        return service.survey_for(session, admission.survey_round, unit, lang, accept_language)

@@ -16,13 +16,11 @@ from survey_api.access.models import AccessCode
 from survey_api.access.schemas import CodesIssuedRead, OpenLinkRead, SurveyForRespondent, UnitParticipation
 from survey_api.access.throttle import counter_columns
 from survey_api.events import emit
-from survey_api.questionnaires import repository as questionnaires
-from survey_api.questionnaires.service import content_of
+from survey_api.questionnaires.service import published_content
 from survey_api.questionnaires.translation import choose_language, languages_of, localise
 from survey_api.responses.models import Response
 from survey_api.rounds import service as rounds
 from survey_api.rounds.models import RoundUnit, SurveyRound
-from survey_api.units import service as units
 from survey_api.units.models import Unit
 
 
@@ -167,21 +165,20 @@ def find_link(session: Session, link: str) -> RoundUnit | None:
 
 
 def survey_for(
-    session: Session, survey_round: SurveyRound, unit_id: str, requested: str | None, accept_language: str | None
+    session: Session, survey_round: SurveyRound, unit: Unit, requested: str | None, accept_language: str | None
 ) -> SurveyForRespondent:
-    questionnaire = questionnaires.get(session, survey_round.questionnaire_id, survey_round.questionnaire_version)
-    if questionnaire is None:
-        raise NotFound("questionnaire not found")
-    content = content_of(questionnaire)
+    content = published_content(
+        session, survey_round.organisation_id, survey_round.questionnaire_id, survey_round.questionnaire_version
+    )
     language = choose_language(requested, accept_language, languages_of(content))
     return SurveyForRespondent(
         round_id=survey_round.id,
-        unit_id=unit_id,
-        unit_name=units.get_or_raise(session, unit_id).name,
+        unit_id=unit.id,
+        unit_name=unit.name,
         language=language,
         questionnaire=localise(content, language),
-        questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version,
+        questionnaire_id=survey_round.questionnaire_id,
+        questionnaire_version=survey_round.questionnaire_version,
     )
 
 

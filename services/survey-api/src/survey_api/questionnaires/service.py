@@ -119,13 +119,20 @@ def content_of(questionnaire: Questionnaire) -> QuestionnaireContent:
     return cached[1]
 
 
-def published_items(session: Session, organisation_id: str, questionnaire_id: str, version: int) -> list[Item]:
-    """The items of a version a round uses (always a published one), read from the database once per
-    process: a published version never changes. 404 for another organisation's questionnaire."""
+def published_content(
+    session: Session, organisation_id: str, questionnaire_id: str, version: int
+) -> QuestionnaireContent:
+    """The content of a version a round uses (always a published one), read from the database once
+    per process: a published version never changes. 404 for another organisation's questionnaire."""
     cached = _PUBLISHED_CONTENT.get((questionnaire_id, version))
     if cached is not None and cached[0] == organisation_id:
-        return cached[1].item
-    return items_of(repository.get_or_raise(session, organisation_id, questionnaire_id, version))
+        return cached[1]
+    return content_of(repository.get_or_raise(session, organisation_id, questionnaire_id, version))
+
+
+def published_items(session: Session, organisation_id: str, questionnaire_id: str, version: int) -> list[Item]:
+    """The top-level items of ``published_content``."""
+    return published_content(session, organisation_id, questionnaire_id, version).item
 
 
 def items_of(questionnaire: Questionnaire) -> list[Item]:
