@@ -13,6 +13,7 @@ section is withheld where the unit minus all its programmes together would.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from reporting.disclosure import COMPLEMENTARY, Equation, protect
 
@@ -75,10 +76,7 @@ def _nested(inner: Member, outer: Member, kind: str) -> bool:
 
 
 def _small_difference(a: tuple[int, ...], b: tuple[int, ...] | None, k: int) -> bool:
-    b = b or ()
-    width = max(len(a), len(b))
-    padded_a, padded_b = (*a, *(0,) * (width - len(a))), (*b, *(0,) * (width - len(b)))
-    return any(0 < abs(x - y) < k for x, y in zip(padded_a, padded_b, strict=True))
+    return any(0 < abs(x - y) < k for x, y in zip_longest(a, b or (), fillvalue=0))
 
 
 def _hidden_by_years(
@@ -92,16 +90,16 @@ def _hidden_by_years(
     if requested.year is ALL_TIME:
         return []
     years = sorted(m.year for m in by_nesting if m.year is not None)
+    members: dict[int | None, Member] = {y: Member(requested.programme, y) for y in (ALL_TIME, *years)}
     found = []
     for section in family[requested]:
         if section[0] not in ADDITIVE_OVER_YEARS:
             continue
-        members: dict[int | None, Member] = {y: Member(requested.programme, y) for y in (ALL_TIME, *years)}
         rows = {y: family.get(m, {}).get(section, ()) for y, m in members.items()}
         withheld_already = {y for y, m in members.items() if section in by_nesting.get(m, set())}
-        for i in range(max(len(r) for r in rows.values())):
+        for column in zip_longest(*rows.values(), fillvalue=0):
             cells = protect(
-                {y: _at(row, i) for y, row in rows.items()},
+                dict(zip(rows, column, strict=True)),
                 [Equation(ALL_TIME, tuple(years))],
                 k,
                 also_primary=withheld_already,
@@ -110,7 +108,3 @@ def _hidden_by_years(
                 found.append(section)
                 break
     return found
-
-
-def _at(counts: tuple[int, ...], i: int) -> int:
-    return counts[i] if i < len(counts) else 0

@@ -83,12 +83,15 @@ class _UnitData:
 def _family(data: _UnitData, requested: Member) -> list[Member]:
     """The unit's reports that could be subtracted from the requested one, or it from them: the whole
     unit's and, for a programme, its own and all programmes' together, each for all time and every year
-    (another programme's never nests in this one's)."""
-    years = data.years() | ({requested.year} if requested.year is not None else set())
+    (another programme's never nests in this one's). An all-time report is set beside all-time ones
+    only: no year's report is an outer one of it (``differencing._nested``)."""
+    years: list[int | None] = [ALL_TIME]
+    if requested.year is not ALL_TIME:
+        years += sorted(data.years() | {requested.year})
     programmes: list[str | None] = [WHOLE_UNIT]
     if requested.programme is not None:
         programmes += [ALL_PROGRAMMES, requested.programme]
-    return [Member(p, y) for p in programmes for y in [ALL_TIME, *sorted(years)]]
+    return [Member(p, y) for p in programmes for y in years]
 
 
 def _report(data: _UnitData, k: int, member: Member, threshold_steps: float) -> OutcomeUnitReport:

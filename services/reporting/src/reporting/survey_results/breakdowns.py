@@ -11,8 +11,8 @@ equation-based complementary suppression as the round's tables (``disclosure.pro
 from collections.abc import Iterable, Mapping, Sequence
 
 from reporting.disclosure import Equation, protect
+from reporting.survey_results.tabulation import Level
 
-Level = tuple[str, str]
 Tally = Mapping[str, tuple[int, int]]
 """Per background answer ("none" for those who left it out): positive answers and substantive answers."""
 Topic = tuple[str, str]
@@ -45,8 +45,9 @@ def shown_breakdowns(
     # A single group is no breakdown, but its count is the published share's denominator: known,
     # so it can protect nothing and is left out of the sums.
     known = {atom for atom, tally in atoms.items() if len(tally) == 1 and atom not in failing}
+    unknown = atoms.keys() - known
     equations = [
-        Equation((total, topic), tuple((part, topic) for part in parts if (part, topic) in atoms.keys() - known))
+        Equation((total, topic), tuple((part, topic) for part in parts if (part, topic) in unknown))
         for total, parts in sums
         for topic in topics
         if (total, topic) in atoms

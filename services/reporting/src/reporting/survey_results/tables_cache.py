@@ -61,11 +61,6 @@ class TablesCache:
             self._store(key, _Entry(version, value, weight))
             return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._weight = 0
-
     @property
     def weight(self) -> int:
         return self._weight
