@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,39 +168,37 @@ def wait_ready(service: RunningService, timeout_s: float = 90) -> None:
 
 
 def process_tree(pid: int) -> list[int]:
-    """``pid`` and every process below it (a uvicorn supervisor's workers)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-    tree, frontier = [pid], [pid]
-    while frontier:
-        frontier = [child for child, parent in parents.items() if parent in frontier]
-        tree += frontier
+    """``pid`` and every process below it (a supervisor's workers), from the kernel's lists of each
+    thread's children: a few small reads, not a scan of every process on the machine."""
+    tree = [pid]
+    for parent in tree:  # grows as children are found
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            with contextlib.suppress(OSError, ValueError):
+                tree += [int(child) for child in children.read_text().split()]
     return tree
 
 
-def rss_mb(pid: int) -> float | None:
-    """Resident memory (VmRSS) of a process and its children in MB, or None once it is gone.
+def memory_mb(pid: int) -> tuple[float, float] | None:
+    """(VmRSS, PSS) of a process and its children in MB, each summed over them, or None once it is gone.
 
-    A page that several of the processes share (the code a forked worker shares with its
-    supervisor) is counted once for each of them: :func:`pss_mb` counts it once in all."""
-    found = [_rss_kb(p) for p in process_tree(pid)]
-    if found[0] is None:
-        return None
-    return sum(kb for kb in found if kb is not None) / 1024
+    VmRSS counts a page that several of the processes share (the code a forked worker shares with
+    its supervisor) once for each of them; PSS divides each resident page among the processes that
+    map it, so the tree's shared pages count once. Pages of shared libraries that processes outside
+    the tree also map (other Python services on the machine) count in PSS only in part."""
+    tree = process_tree(pid)
+    rss, pss = _summed(tree, _rss_kb), _summed(tree, lambda p: _smaps_kb(p, "Pss"))
+    return None if rss is None or pss is None else (rss / 1024, pss / 1024)
 
 
-def pss_mb(pid: int) -> float | None:
-    """Proportional set size of a process and its children in MB, or None once it is gone.
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time a process and its children have used so far, or None once it is gone."""
+    return _summed(process_tree(pid), _cpu_seconds)
 
-    Each resident page is divided among the processes that map it, so pages the tree's processes
-    share count once over the tree. Pages of shared libraries that processes outside the tree also
-    map (other Python services on the machine) count only in part."""
-    found = [_smaps_kb(p, "Pss") for p in process_tree(pid)]
-    if found[0] is None:
-        return None
-    return sum(kb for kb in found if kb is not None) / 1024
+
+def _summed(tree: list[int], read: Callable[[int], float | None]) -> float | None:
+    """``read`` summed over ``tree``; None when its root is gone (a child may end meanwhile)."""
+    found = [read(p) for p in tree]
+    return None if found[0] is None else sum(x for x in found if x is not None)
 
 
 def _smaps_kb(pid: int, field: str) -> int | None:
@@ -221,14 +219,6 @@ def _rss_kb(pid: int) -> int | None:
     except OSError:
         return None
     return None
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time a process and its children have used so far, or None once it is gone."""
-    found = [_cpu_seconds(p) for p in process_tree(pid)]
-    if found[0] is None:
-        return None
-    return sum(s for s in found if s is not None)
 
 
 def _cpu_seconds(pid: int) -> float | None:

@@ -69,6 +69,7 @@ SCALE = (
     ("9", "Vet inte", False, True),
 )
 WEIGHTS = (35, 35, 15, 7, 8)
+CODES = [code for code, *_ in SCALE]
 QUIET_S = 3.0
 
 
@@ -165,30 +166,19 @@ def seed_round(seeder: Seeder, profile: Profile, log: Log) -> SeededRound:
     seeder.flush()
     time.sleep(2)  # the round and its units first, as survey-api's order would have them
     rng = random.Random(11)
-    codes = [c for c, *_ in SCALE]
+    seeded = SeededRound(round_id, questionnaire_id, len(items), units)
     started = time.monotonic()
     for n in range(profile.report_responses):
-        unit = units[n % len(units)]
-        answers = [AnswerValue(link_id=q.link_id, code=rng.choices(codes, WEIGHTS)[0]) for q in items]
-        payload = ResponseSubmitted(
-            response_id=str(uuid.uuid4()),
-            round_id=round_id,
-            questionnaire_id=questionnaire_id,
-            questionnaire_version=1,
-            unit=unit,
-            submitted_on=today,
-            answers=answers,
-        )
-        seeder.send(RESPONSE_SUBMITTED, f"round/{round_id}", payload)
+        _publish_response(seeder, seeded, units[n % len(units)], rng)
         if n and n % 100_000 == 0:
             log(f"  {n} responses published ({n / (time.monotonic() - started):.0f}/s)")
     seeder.flush()
-    return SeededRound(round_id, questionnaire_id, len(items), units)
+    return seeded
 
 
-def _publish_one_response(seeder: Seeder, seeded: "SeededRound", unit: UnitRef, rng: random.Random) -> None:
-    codes = [c for c, *_ in SCALE]
-    answers = [AnswerValue(link_id=f"q{i:02d}", code=rng.choices(codes, WEIGHTS)[0]) for i in range(seeded.questions)]
+def _publish_response(seeder: Seeder, seeded: SeededRound, unit: UnitRef, rng: random.Random) -> None:
+    """One response answering every question (``q00``, ``q01``, …) with a code drawn by ``WEIGHTS``."""
+    answers = [AnswerValue(link_id=f"q{i:02d}", code=rng.choices(CODES, WEIGHTS)[0]) for i in range(seeded.questions)]
     payload = ResponseSubmitted(
         response_id=str(uuid.uuid4()),
         round_id=seeded.round_id,
@@ -199,7 +189,6 @@ def _publish_one_response(seeder: Seeder, seeded: "SeededRound", unit: UnitRef, 
         answers=answers,
     )
     seeder.send(RESPONSE_SUBMITTED, f"round/{seeded.round_id}", payload)
-    seeder.flush()
 
 
 def _first_after_changes(
@@ -216,7 +205,8 @@ def _first_after_changes(
     times = []
     try:
         for n in range(1, changes + 1):
-            _publish_one_response(seeder, seeded, rng.choice(seeded.units), rng)
+            _publish_response(seeder, seeded, rng.choice(seeded.units), rng)
+            seeder.flush()
             wait_until = time.monotonic() + 60
             while read_model.total(seeded.round_id) < responses + n and time.monotonic() < wait_until:
                 time.sleep(0.05)
@@ -232,6 +222,11 @@ def _log_latency(log: Log, figures: dict[str, Any], latency: dict[str, Any]) -> 
         f"report latency: cold {figures['report_cold_ms']} ms (first requests {latency['cold_first_requests']}, "
         f"first after a change {latency['first_after_a_change']}), warm p95 {figures['report_warm_p95_ms']} ms"
     )
+
+
+def _rss_mb(pid: int) -> float | None:
+    memory = infra.memory_mb(pid)
+    return None if memory is None else memory[0]
 
 
 def _timed_get(client: httpx.Client, path: str) -> float:
@@ -285,7 +280,7 @@ def measure(
         "events": seeder.sent,
         "published_s": round(published_s, 1),
         "applied_by_live_consumer_s": round(applied_s, 1),
-        "reporting_rss_mb_after_applying": infra.rss_mb(reporting.pid),
+        "reporting_rss_mb_after_applying": _rss_mb(reporting.pid),
     }
     figures["live_apply_events_per_s"] = round(seeder.sent / applied_s, 1)
 
@@ -313,7 +308,7 @@ def measure(
             responses=profile.report_responses,
             rng=rng,
         )
-    out["report_seed"]["reporting_rss_mb_after_reports"] = infra.rss_mb(reporting.pid)
+    out["report_seed"]["reporting_rss_mb_after_reports"] = _rss_mb(reporting.pid)
     out["report_latency_ms"] = {
         "cold_first_requests": [round(c * 1000, 1) for c in cold],
         "unit_p50": round(1000 * (percentile(unit_times, 50) or 0), 1),

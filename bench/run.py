@@ -43,16 +43,10 @@ class MemorySampler:
         """How busy the whole machine was in each phase: other work on it shows here."""
 
     def snapshot(self, phase: str) -> None:
+        """Sample now, keeping the peak for ``phase``."""
         for name, pid in self._pids.items():
-            if (rss := infra.rss_mb(pid)) is not None:
-                self.peaks[name][phase] = round(rss, 1)
-            if (pss := infra.pss_mb(pid)) is not None:
-                self.pss_peaks[name][phase] = round(pss, 1)
-
-    def _sample(self, phase: str) -> None:
-        for name, pid in self._pids.items():
-            for peaks, measure in ((self.peaks, infra.rss_mb), (self.pss_peaks, infra.pss_mb)):
-                if (value := measure(pid)) is not None:
+            if (memory := infra.memory_mb(pid)) is not None:
+                for peaks, value in zip((self.peaks, self.pss_peaks), memory, strict=True):
                     peaks[name][phase] = round(max(value, peaks[name].get(phase, 0.0)), 1)
 
     @contextmanager
@@ -63,7 +57,7 @@ class MemorySampler:
 
         def sample() -> None:
             while not stop.is_set():
-                self._sample(phase)
+                self.snapshot(phase)
                 stop.wait(self._interval_s)
 
         thread = threading.Thread(target=sample, daemon=True)

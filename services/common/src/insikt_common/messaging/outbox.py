@@ -1,5 +1,7 @@
 """Writing to the outbox: the event commits, or rolls back, with the change it reports."""
 
+from functools import cache
+
 from pydantic import BaseModel
 from sqlalchemy import Insert, Table, insert
 from sqlalchemy.orm import Session
@@ -32,12 +34,7 @@ def add_to_outbox(
     session.info[OUTBOX_PENDING] = True
 
 
-_INSERTS: dict[Table, Insert] = {}
-
-
+@cache
 def _insert_into(table: Table) -> Insert:
     """One statement object per outbox table, so its compiled form is found without rebuilding it."""
-    statement = _INSERTS.get(table)
-    if statement is None:
-        statement = _INSERTS[table] = insert(table)
-    return statement
+    return insert(table)
