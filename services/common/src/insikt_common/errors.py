@@ -37,10 +37,15 @@ def field_error(location: str, message: str) -> dict[str, str]:
     return {"field": location, "message": message}
 
 
+def error_response(exc: InsiktError, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The answer to a refused request: its status and ``{"error": <kind>, "detail": ...}``."""
+    return JSONResponse({"error": type(exc).__name__, "detail": exc.detail}, exc.status_code, headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InsiktError)
     async def _insikt_error(_request: Request, exc: InsiktError) -> JSONResponse:
-        return JSONResponse({"error": type(exc).__name__, "detail": exc.detail}, status_code=exc.status_code)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

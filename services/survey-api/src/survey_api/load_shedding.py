@@ -14,7 +14,6 @@ its time on the requests it has taken instead of on parsing requests it cannot s
 
 import asyncio
 import contextvars
-import json
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ from typing import ParamSpec, TypeVar
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from insikt_common.errors import error_response
 from survey_api.errors import Overloaded
 
 P = ParamSpec("P")
@@ -125,20 +125,10 @@ class IntakeGate:
             await self.limiter.acquire()
         except Overloaded as refused:
             SHED.inc()
-            await _busy(send, refused)
+            busy = error_response(refused, headers={"Retry-After": str(refused.retry_after_s)})
+            await busy(scope, receive, send)
             return
         try:
             await self.app(scope, receive, send)
         finally:
             self.limiter.release()
-
-
-async def _busy(send: Send, refused: Overloaded) -> None:
-    body = json.dumps({"error": "Overloaded", "detail": refused.detail}).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(refused.retry_after_s).encode()),
-    ]
-    await send({"type": "http.response.start", "status": refused.status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
