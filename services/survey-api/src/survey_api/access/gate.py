@@ -1,6 +1,8 @@
 """The door to a survey: a code or a link in, a round and a unit out, or 404/409/410/429."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +13,7 @@ from survey_api.access import service
 from survey_api.access.schemas import Credential
 from survey_api.access.throttle import Throttle
 from survey_api.config import SCHEMA, Settings
+from survey_api.load_shedding import IntakeLimiter
 from survey_api.rounds import service as rounds
 from survey_api.rounds.models import SurveyRound
 
@@ -30,6 +33,24 @@ class Admission:
     unit_id: str
     code: service.FoundCode | None
     link: str | None
+
+
+T = TypeVar("T")
+
+
+async def in_turn(request: Request, work: Callable[[Session, Gate], T]) -> T:
+    """Run a respondent's ``work`` on one of the intake limiter's threads when its turn comes, in
+    one transaction committed before the answer is sent."""
+    state = request.app.state
+    sessions: sessionmaker[Session] = state.sessions
+    limiter: IntakeLimiter = state.intake_limiter
+    gate = gate_of(request)
+
+    def in_transaction() -> T:
+        with sessions.begin() as session:
+            return work(session, gate)
+
+    return await limiter.run(in_transaction)
 
 
 def gate_of(request: Request) -> Gate:

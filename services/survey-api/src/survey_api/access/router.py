@@ -2,11 +2,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from insikt_common.db import SessionDep
 from survey_api.access import service
-from survey_api.access.gate import Gate, admit, gate_of
+from survey_api.access.gate import Gate, admit, in_turn
 from survey_api.access.schemas import (
     CodesIssuedRead,
     CodesRequest,
@@ -17,7 +17,6 @@ from survey_api.access.schemas import (
     UnitParticipation,
 )
 from survey_api.auth import AdminDep, ReaderDep
-from survey_api.load_shedding import IntakeLimiter
 from survey_api.rounds import service as rounds
 from survey_api.units import service as units
 
@@ -92,22 +91,12 @@ async def fetch_survey(
 
     The code travels in the body, never in the URL, so it stays out of logs and browser history.
     """
-    state = request.app.state
-    gate = gate_of(request)
-    limiter: IntakeLimiter = state.intake_limiter
-    return await limiter.run(_fetch_survey, state.sessions, gate, credential, lang, accept_language)
 
-
-def _fetch_survey(
-    sessions: sessionmaker[Session],
-    gate: Gate,
-    credential: Credential,
-    lang: str | None,
-    accept_language: str | None,
-) -> SurveyForRespondent:
-    with sessions.begin() as session:
+    def fetch(session: Session, gate: Gate) -> SurveyForRespondent:
         admission = admit(session, gate, credential)
         rounds.ensure_accepting(admission.survey_round, date.today())
         # A code's unit came with it; an open link's is read here.
         unit = admission.code.unit if admission.code is not None else units.get_or_raise(session, admission.unit_id)
         return service.survey_for(session, admission.survey_round, unit, lang, accept_language)
+
+    return await in_turn(request, fetch)

@@ -1,12 +1,10 @@
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.db import SessionDep
-from survey_api.access.gate import Gate, gate_of
+from survey_api.access.gate import in_turn
 from survey_api.auth import AdminDep
-from survey_api.load_shedding import IntakeLimiter
 from survey_api.responses import service
 from survey_api.responses.schemas import Receipt, ResponseSubmit
 
@@ -34,19 +32,13 @@ async def submit_response(data: ResponseSubmit, request: Request, response: Resp
     respondents answer at once than the service can take, the answer is 503 with ``Retry-After``:
     send the same submission again after that many seconds.
     """
-    state = request.app.state
-    gate = gate_of(request)
-    limiter: IntakeLimiter = state.intake_limiter
-    receipt, created = await limiter.run(_submit, state.sessions, data, gate, state.settings.max_free_text_chars)
+    max_text = request.app.state.settings.max_free_text_chars
+    receipt, created = await in_turn(
+        request, lambda session, gate: service.submit(session, data, gate, max_text=max_text)
+    )
     if not created:
         response.status_code = status.HTTP_200_OK
     return receipt
-
-
-def _submit(sessions: sessionmaker[Session], data: ResponseSubmit, gate: Gate, max_text: int) -> tuple[Receipt, bool]:
-    """In a worker thread: one transaction, committed before the answer is sent."""
-    with sessions.begin() as session:
-        return service.submit(session, data, gate, max_text=max_text)
 
 
 @router.get("/fhir", tags=["responses"])
