@@ -75,14 +75,13 @@ class EquationIndex(Generic[K]):
 
 def protect(
     counts: Mapping[K, int],
-    equations: Iterable[Equation[K]],
+    equations: Iterable[Equation[K]] | EquationIndex[K],
     k: int,
     *,
     also_primary: Iterable[K] = (),
     exempt: Iterable[K] = (),
     follows: Mapping[K, K] | None = None,
     reluctant: Iterable[K] = (),
-    index: EquationIndex[K] | None = None,
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden member.
 
@@ -98,15 +97,14 @@ def protect(
     maps such a numerator to its denominator: it is hidden whenever the denominator is.
     ``reluctant`` names cells to pick as a complement only when no other part would do (a Vet inte
     count whose withholding would take a share with it).
-    ``index`` may be given for ``equations`` already indexed (the same equations, in the same order).
+    ``equations`` may be an ``EquationIndex`` already built for them (reused across calls).
 
     The result is that of sweeping the followers and then every equation in order, acting on each
     equation that has exactly one hidden member when its turn comes, until a sweep changes
     nothing; only the equations that can act in a sweep are visited (in order), found through
     the index and a count of hidden members per equation.
     """
-    if index is None:
-        index = EquationIndex(equations)
+    index = equations if isinstance(equations, EquationIndex) else EquationIndex(equations)
     never_small = set(exempt)
     small = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
     sweeps = _Sweeps(index, small | set(also_primary), set(reluctant))

@@ -194,13 +194,12 @@ def _protect_all(
     while True:
         cells = protect(
             counts,
-            equations,
+            indexed,
             k,
             also_primary=extra,
             exempt=roles.exempt,
             follows=roles.follows,
             reluctant=roles.reluctant,
-            index=indexed,
         )
         grown = set(extra)
         for level, link_id, answers in numeric:
