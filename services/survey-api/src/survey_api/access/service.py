@@ -14,7 +14,7 @@ from insikt_common.errors import Conflict, NotFound
 from survey_api.access import codes
 from survey_api.access.models import AccessCode
 from survey_api.access.schemas import CodesIssuedRead, OpenLinkRead, SurveyForRespondent, UnitParticipation
-from survey_api.access.throttle import counter_columns
+from survey_api.access.throttle import with_counter
 from survey_api.events import emit
 from survey_api.questionnaires.service import published_content
 from survey_api.questionnaires.translation import choose_language, languages_of, localise
@@ -127,13 +127,12 @@ _UNITS: Table = Unit.__table__  # type: ignore[attr-defined]
 _ROUND_UNITS: Table = RoundUnit.__table__  # type: ignore[attr-defined]
 
 # Built once: every response runs them.
-_FIND_CODE = (
+_FIND_CODE = with_counter(
     select(
         _CODES.c.ordinal,
         func.substr(_ROUND_UNITS.c.codes_used, _CODES.c.ordinal + 1, 1).label("flag"),
         *[c.label(f"round_{c.name}") for c in _ROUNDS.c],
         *[c.label(f"unit_{c.name}") for c in _UNITS.c],
-        *counter_columns(bindparam("counter_key")),
     )
     .join(_ROUNDS, _ROUNDS.c.id == _CODES.c.round_id)
     .join(_UNITS, _UNITS.c.id == _CODES.c.unit_id)
@@ -141,7 +140,8 @@ _FIND_CODE = (
         _ROUND_UNITS,
         (_ROUND_UNITS.c.round_id == _CODES.c.round_id) & (_ROUND_UNITS.c.unit_id == _CODES.c.unit_id),
     )
-    .where(_CODES.c.code_hash == bindparam("code_hash"))
+    .where(_CODES.c.code_hash == bindparam("code_hash")),
+    bindparam("counter_key"),
 )
 _USE_CODE = (
     update(_ROUND_UNITS)

@@ -9,8 +9,9 @@ holds one.
 import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import BindParameter, Label, bindparam, case, delete, select
+from sqlalchemy import BindParameter, Select, bindparam, case, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.db import insert_with_conflicts
@@ -52,7 +53,7 @@ class Throttle:
         Windows start on the minute: the table never holds the second anyone answered.
         """
         now = datetime.now(UTC).replace(second=0, microsecond=0)
-        table = RateLimit.__table__  # type: ignore[attr-defined]
+        table = _TABLE
         expired = table.c.window_started_at <= now - self._window
         upsert = insert_with_conflicts(session, table).values(key=self.stored(key), window_started_at=now, count=1)
         statement = upsert.on_conflict_do_update(
@@ -79,12 +80,11 @@ _READ = select(_TABLE.c.count, _TABLE.c.window_started_at).where(_TABLE.c.key ==
 """Built once: respondent requests read their counter (code submissions within ``find_code``)."""
 
 
-def counter_columns(key: BindParameter[str]) -> tuple[Label[int], Label[datetime]]:
-    """The counter under ``key`` (a stored key) as two scalar subqueries, for a caller's own query."""
-    where = _TABLE.c.key == key
-    return (
-        select(_TABLE.c.count).where(where).scalar_subquery().label("counter_count"),
-        select(_TABLE.c.window_started_at).where(where).scalar_subquery().label("counter_window_started_at"),
+def with_counter(statement: Select[Any], key: BindParameter[str]) -> Select[Any]:
+    """``statement`` also reading the counter under ``key`` (a stored key) as ``counter_count`` and
+    ``counter_window_started_at``: nulls when there is none."""
+    return statement.outerjoin(_TABLE, _TABLE.c.key == key).add_columns(
+        _TABLE.c.count.label("counter_count"), _TABLE.c.window_started_at.label("counter_window_started_at")
     )
 
 
