@@ -62,7 +62,9 @@ def _throttles(request: Request) -> tuple[Throttle, Throttle]:
     """The app's two throttles, made once (they hold settings and a session factory, no state)."""
     state = request.app.state
     if getattr(state, "throttles", None) is None:
-        state.throttles = _make_throttles(state.settings, _unpooled_sessions(request))
+        # Counts that outlive the request's rollback use sessions outside the request pool.
+        unpooled = make_sessions(make_engine(state.settings.database_url, SCHEMA, pooled=False))
+        state.throttles = _make_throttles(state.settings, unpooled)
     throttles: tuple[Throttle, Throttle] = state.throttles
     return throttles
 
@@ -86,15 +88,6 @@ def _make_throttles(settings: Settings, sessions: sessionmaker[Session]) -> tupl
     )
 
 
-def _unpooled_sessions(request: Request) -> sessionmaker[Session]:
-    """Sessions outside the request pool, made once per app, for counts that outlive a rollback."""
-    state = request.app.state
-    if getattr(state, "unpooled_sessions", None) is None:
-        state.unpooled_sessions = make_sessions(make_engine(state.settings.database_url, SCHEMA, pooled=False))
-    sessions: sessionmaker[Session] = state.unpooled_sessions
-    return sessions
-
-
 def admit(session: Session, gate: Gate, credential: Credential) -> Admission:
     """Who may answer what. Every unknown code or link counts against the client's address."""
     client = f"client:{gate.client}"
@@ -112,7 +105,7 @@ def admit(session: Session, gate: Gate, credential: Credential) -> Admission:
     wrong.ensure_allowed(session, client)
     link = service.find_link(session, credential.link or "")
     if link is None:
-        gate.wrong_credentials.count_apart(client)
+        wrong.count_apart(client)
         raise NotFound("unknown link")
     gate.open_links.ensure_allowed(session, f"link:{link.link_token}")
     return Admission(rounds.get_or_raise(session, link.round_id), link.unit_id, None, link.link_token)
