@@ -7,14 +7,14 @@ from datetime import date, timedelta
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.admin import ConfigResource, ConfigResourceType
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.db import make_sessions
 from insikt_common.messaging.kafka_bus import KafkaBus
-from insikt_common.messaging.relay import OutboxRelay
+from insikt_common.messaging.relay import OutboxRelay, next_batch
 from survey_api.access.gate import Gate
 from survey_api.access.throttle import Throttle
 from survey_api.models import outbox
@@ -181,3 +181,28 @@ def test_relay_publishes_every_row_to_kafka_and_marks_it_sent(
     configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
     admin.close()
     assert configs["topic"][topic]["retention.ms"]["value"] == "-1", "events are kept for rebuilds"
+
+
+def test_relay_reads_only_unsent_rows_however_many_sent_rows_are_kept(engine: Engine) -> None:
+    """Sent rows stay a week: the relay's next batch must come from the index of unsent rows, not
+    from reading every kept row again on each batch (a cost that grows with the week's traffic)."""
+    kept = [
+        {
+            "event_id": f"sent-{uuid.uuid4()}",
+            "event_type": RESPONSE_SUBMITTED.type,
+            "topic": RESPONSE_SUBMITTED.topic,
+            "message_key": "U-OUTBOX",
+            "payload": b"{}",
+            "sent": True,
+            "sent_on": date.today(),
+        }
+        for _ in range(5000)
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(outbox), kept)
+        conn.execute(text(f"ANALYZE {outbox.schema}.{outbox.name}"))
+        claim = next_batch(outbox, 500).compile(engine, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(conn.execute(text(f"EXPLAIN {claim}")).scalars())
+
+    assert "ix_outbox_message_unsent" in plan, plan
+    assert "Seq Scan" not in plan, plan

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from prometheus_client import Counter
-from sqlalchemy import Engine, Table, delete, func, select, update
+from sqlalchemy import ColumnElement, Engine, Select, Table, delete, func, not_, select, update
 
 from insikt_common.messaging.bus import MessageBus, OutgoingMessage
 from insikt_common.messaging.worker import LoopWorker
@@ -20,6 +20,24 @@ log = logging.getLogger(__name__)
 
 PUBLISHED = Counter("insikt_outbox_published", "Events published from the outbox", ["service"])
 SENT_ROWS_KEPT_DAYS = 7
+
+
+def next_batch(table: Table, size: int) -> Select[tuple[int, str, str, bytes]]:
+    """The oldest unsent rows that no other relay holds, locked until the batch is marked sent."""
+    return (
+        select(table.c.seq, table.c.topic, table.c.message_key, table.c.payload)
+        .where(unsent(table))
+        .order_by(table.c.seq)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def unsent(table: Table) -> ColumnElement[bool]:
+    """``NOT sent``: the predicate of the outbox's partial index on unsent rows, so the relay reads
+    only those. (PostgreSQL does not match ``sent IS false`` to that index and would read every
+    row kept for the week, on every batch.)"""
+    return not_(table.c.sent)
 
 
 class OutboxRelay:
@@ -55,13 +73,7 @@ class OutboxRelay:
         self._gather()
         t = self._table
         with self._engine.begin() as conn:
-            rows = conn.execute(
-                select(t.c.seq, t.c.topic, t.c.message_key, t.c.payload)
-                .where(t.c.sent.is_(False))
-                .order_by(t.c.seq)
-                .limit(self._batch_size)
-                .with_for_update(skip_locked=True)
-            ).all()
+            rows = conn.execute(next_batch(t, self._batch_size)).all()
             if not rows:
                 return 0
             self._bus.publish([OutgoingMessage(topic=r.topic, key=r.message_key, value=r.payload) for r in rows])
@@ -80,7 +92,7 @@ class OutboxRelay:
 
     def backlog(self) -> int:
         with self._engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(self._table).where(self._table.c.sent.is_(False))) or 0
+            return conn.scalar(select(func.count()).select_from(self._table).where(unsent(self._table))) or 0
 
     def backlog_or_nan(self) -> float:
         """For the metrics gauge: a scrape must not fail when the database does."""
@@ -95,7 +107,7 @@ class OutboxRelay:
         with self._engine.begin() as conn:
             result = conn.execute(
                 delete(self._table).where(
-                    self._table.c.sent.is_(True), self._table.c.sent_on < date.fromordinal(cutoff)
+                    self._table.c.sent, self._table.c.sent_on < date.fromordinal(cutoff)
                 )
             )
         return result.rowcount
