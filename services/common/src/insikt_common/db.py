@@ -1,13 +1,12 @@
 """Engines and sessions: PostgreSQL with one schema per service, or SQLite files in embedded mode."""
 
-import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from pydantic_core import to_json
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
@@ -99,7 +98,8 @@ def recordset_insert(dialect: Dialect, table: Table, columns: tuple[str, ...], t
     """PostgreSQL: ``INSERT INTO table (columns) SELECT … {tail}`` whose rows arrive as one JSON
     document (``recordset_document``), turned back into rows by ``json_to_recordset``. The text is
     the same however many rows it carries, so nothing is compiled per batch, no parameter is bound
-    per value, and the rows are encoded by the json module's C code. ``tail`` follows the SELECT:
+    per value, and the rows are encoded by pydantic-core's JSON serialiser (Rust, about four times
+    faster than the json module; dates as ISO 8601). ``tail`` follows the SELECT:
     ``ORDER BY``, ``ON CONFLICT``, ``RETURNING``."""
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
@@ -113,13 +113,7 @@ def recordset_insert(dialect: Dialect, table: Table, columns: tuple[str, ...], t
 
 def recordset_document(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """The parameters of a ``recordset_insert`` carrying ``rows``."""
-    return {"rows": json.dumps(rows, default=_plain)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not a column value")
+    return {"rows": to_json(rows).decode()}
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
