@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.messaging.bus import MessageBus, Share
@@ -40,9 +40,19 @@ class RebuildResult:
 
 
 def clear_read_models(session: Session) -> None:
-    for model in tables.EVENT_BUILT:
-        session.execute(delete(table_of(model)))
-    session.execute(delete(tables.inbox))
+    """Empty the event-built tables and the inbox.
+
+    PostgreSQL truncates them: deleted rows would stay in the tables and their indexes until
+    autovacuum came by (while the rebuild runs), and every insert of the same key again would step
+    over its dead predecessor. A truncation holds its lock on the tables until the commit, a
+    moment in which reports and the live consumer wait."""
+    cleared = [*(table_of(model) for model in tables.EVENT_BUILT), tables.inbox]
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        session.execute(text("TRUNCATE " + ", ".join(dialect.identifier_preparer.format_table(t) for t in cleared)))
+        return
+    for table in cleared:
+        session.execute(delete(table))
 
 
 def rebuild(
