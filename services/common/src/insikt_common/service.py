@@ -68,6 +68,8 @@ def make_bus(settings: ServiceSettings, client_id: str, *, fetch_bytes_per_parti
             topic_prefix=settings.kafka_topic_prefix,
             partitions=settings.kafka_topic_partitions,
             retention_ms=settings.kafka_topic_retention_ms,
+            fetch_min_bytes=settings.kafka_fetch_min_bytes,
+            fetch_wait_ms=settings.kafka_fetch_wait_ms,
             **fetch,
         )
     return InProcessBus()

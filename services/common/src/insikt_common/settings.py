@@ -21,6 +21,11 @@ class ServiceSettings(BaseSettings):
     kafka_topic_partitions: int = 6
     kafka_topic_retention_ms: int = -1
     """For topics the services create; -1 keeps events for ever (reporting rebuilds from them)."""
+    kafka_fetch_min_bytes: int = 64 * 1024
+    kafka_fetch_wait_ms: int = 100
+    """A consumer's fetch waits at the broker until ``kafka_fetch_min_bytes`` have arrived or this
+    long has passed. Under a steady stream a fetch, and the consumer's transaction, then carries
+    tens of events instead of one or two; an event takes up to this much longer to be applied."""
     db_pool_size: int = 10
     relay_batch_size: int = 500
     consumer_batch_size: int = 2000

@@ -36,7 +36,11 @@ class KafkaBus:
         retention_ms: int = -1,
         publish_timeout_s: float = 15.0,
         fetch_bytes_per_partition: int = 1024 * 1024,
+        fetch_min_bytes: int = 1,
+        fetch_wait_ms: int = 500,
     ) -> None:
+        """``fetch_min_bytes``, ``fetch_wait_ms``: a consumer's fetch waits at the broker until that
+        much has arrived or that long has passed (Kafka's ``fetch.min.bytes``, ``fetch.max.wait.ms``)."""
         self._bootstrap = bootstrap_servers.split(",")
         self._client_id = client_id
         self._prefix = topic_prefix
@@ -44,6 +48,8 @@ class KafkaBus:
         self._retention_ms = retention_ms
         self._publish_timeout_s = publish_timeout_s
         self._fetch_bytes_per_partition = fetch_bytes_per_partition
+        self._fetch_min_bytes = fetch_min_bytes
+        self._fetch_wait_ms = fetch_wait_ms
         self._producer: KafkaProducer | None = None
         self._lock = threading.Lock()
         self._known_topics: set[str] = set()
@@ -121,6 +127,8 @@ class KafkaBus:
             auto_offset_reset="earliest",
             metadata_max_age_ms=30_000,
             max_partition_fetch_bytes=self._fetch_bytes_per_partition,
+            fetch_min_bytes=self._fetch_min_bytes,
+            fetch_max_wait_ms=self._fetch_wait_ms,
         )
         _wait_for_partitions(consumer, names)
         if share is not None:

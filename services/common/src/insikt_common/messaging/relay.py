@@ -106,9 +106,7 @@ class OutboxRelay:
         cutoff = (today or date.today()).toordinal() - SENT_ROWS_KEPT_DAYS
         with self._engine.begin() as conn:
             result = conn.execute(
-                delete(self._table).where(
-                    self._table.c.sent, self._table.c.sent_on < date.fromordinal(cutoff)
-                )
+                delete(self._table).where(self._table.c.sent, self._table.c.sent_on < date.fromordinal(cutoff))
             )
         return result.rowcount
 
