@@ -244,6 +244,8 @@ class Phase:
         self.rng = random.Random(spec.get("seed", 7))
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []
+        self.started = time.monotonic()
+        self.slowest_by_second: dict[int, float] = {}
         """Seconds from the scheduled (open) or actual (closed) start to the answer, for 201s."""
         self.service_times: list[float] = []
         self.errors: list[str] = []
@@ -266,6 +268,8 @@ class Phase:
         self.statuses[str(status)] += 1
         if status == 201:
             self.latencies.append(done - scheduled)
+            second = int(scheduled - self.started)
+            self.slowest_by_second[second] = max(self.slowest_by_second.get(second, 0.0), done - scheduled)
             self.service_times.append(done - sent)
             if self.freshness is not None:
                 self.freshness.accepted(unit_id, done)
@@ -293,7 +297,7 @@ class Phase:
         count = min(len(self.codes), int(rate * float(self.spec["duration_s"])))
         max_in_flight = int(self.spec.get("max_in_flight", 512))
         tasks: set[asyncio.Task[None]] = set()
-        started = time.monotonic()
+        started = self.started = time.monotonic()
         for i in range(count):
             scheduled = started + i / rate
             if (wait := scheduled - time.monotonic()) > 0:
@@ -353,6 +357,8 @@ class Phase:
         }
         if self.spec["mode"] == "open":
             out["target_rate"] = self.spec["rate"]
+            # Whether the tail is spread out (queueing) or gathered in a few seconds (a stall).
+            out["slowest_by_second_ms"] = [_round(v * 1000) for _, v in sorted(self.slowest_by_second.items())]
         else:
             out["concurrency"] = self.spec["concurrency"]
         if self.freshness is not None:
