@@ -1,9 +1,10 @@
 """The outbox relay's batching on SQLite and the in-process bus (Kafka and PostgreSQL: tests/integration)."""
 
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, insert
+from sqlalchemy import Engine, MetaData, func, insert, select
 
 from insikt_common.db import make_engine
 from insikt_common.messaging.memory_bus import InProcessBus
@@ -54,3 +55,34 @@ def test_after_a_partial_batch_the_relay_waits_to_gather_the_next_one(tmp_path: 
     assert relay.publish_pending() == 1  # after a full batch the rest follows at once too
     assert clock.slept == [0.015]
     assert len(bus.topic_messages("t")) == 7
+
+
+def test_the_relay_purges_rows_sent_more_than_a_week_ago_once_a_day(tmp_path: Path) -> None:
+    """The service runs for months: the week's rows are kept for troubleshooting, older ones go
+    without a restart."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}", "test")
+    metadata.create_all(engine)
+    today = date(2026, 11, 22)
+    relay = OutboxRelay(engine, outbox, InProcessBus(), service="t", calendar=lambda: today)
+
+    def sent_on(day: date) -> None:
+        row = {"event_id": uuid.uuid4().hex, "event_type": "t", "topic": "t", "message_key": "k", "payload": b"{}"}
+        with engine.begin() as conn:
+            conn.execute(insert(outbox).values(**row, sent=True, sent_on=day))
+
+    def kept() -> int:
+        with engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(outbox)) or 0
+
+    sent_on(today - timedelta(days=8))
+    sent_on(today - timedelta(days=7))
+    relay.publish_pending()
+    assert kept() == 1  # eight days old goes, seven days old stays
+
+    sent_on(today - timedelta(days=30))
+    relay.publish_pending()
+    assert kept() == 2  # not again the same day
+
+    today += timedelta(days=1)
+    relay.publish_pending()
+    assert kept() == 0

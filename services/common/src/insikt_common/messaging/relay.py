@@ -53,6 +53,7 @@ class OutboxRelay:
         gather_s: float = 0.02,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        calendar: Callable[[], date] = date.today,
     ) -> None:
         """``gather_s``: after a batch that was not full, the next waits until this long after it,
         so that under a steady stream of commits each batch carries many rows (one select, one
@@ -66,10 +67,14 @@ class OutboxRelay:
         self._clock = clock
         self._sleep = sleep
         self._last_partial_at: float | None = None
+        self._calendar = calendar
+        self._purged_on: date | None = None
         self._worker = LoopWorker(f"{service}-outbox-relay", self.publish_pending, idle_wait_s)
 
     def publish_pending(self) -> int:
-        """Publish one batch of unsent rows; returns how many were sent."""
+        """Publish one batch of unsent rows; returns how many were sent. Once a day, first purges
+        the rows sent more than a week ago."""
+        self._purge_once_a_day()
         self._gather()
         t = self._table
         with self._engine.begin() as conn:
@@ -101,6 +106,16 @@ class OutboxRelay:
         except Exception:
             return float("nan")
 
+    def _purge_once_a_day(self) -> None:
+        today = self._calendar()
+        if self._purged_on == today:
+            return
+        self._purged_on = today
+        try:
+            self.purge_sent(today)
+        except Exception:
+            log.exception("could not purge sent outbox rows; trying again tomorrow")
+
     def purge_sent(self, today: date | None = None) -> int:
         """Delete rows sent more than a week ago (kept that long for troubleshooting)."""
         cutoff = (today or date.today()).toordinal() - SENT_ROWS_KEPT_DAYS
@@ -115,10 +130,6 @@ class OutboxRelay:
         return self._worker.healthy
 
     def start(self) -> None:
-        try:
-            self.purge_sent()
-        except Exception:
-            log.exception("could not purge sent outbox rows; continuing")
         self._worker.start()
 
     def wake(self) -> None:
