@@ -296,10 +296,11 @@ def _counts(
         return f"{round_id}/{unit_id}" if several else unit_id
 
     counts = {key(t.round_id, t.unit_id): UnitCounts(t.responses, {}) for t in totals if t.unit_id in units}
-    for round_id, unit_id, link_id, answer, count in repository.answer_count_rows(session, round_ids):
-        unit_counts = counts.get(key(round_id, unit_id))
-        if unit_counts is not None:
-            unit_counts.answers.setdefault(link_id, {})[answer] = count
+    with collection_paused():  # tens of thousands of rows, none of them garbage
+        for round_id, unit_id, link_id, answer, count in repository.answer_count_rows(session, round_ids):
+            unit_counts = counts.get(key(round_id, unit_id))
+            if unit_counts is not None:
+                unit_counts.answers.setdefault(link_id, {})[answer] = count
     return counts
 
 

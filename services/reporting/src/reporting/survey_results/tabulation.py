@@ -144,7 +144,8 @@ def tabulate(
 
     counts, equations, roles = _cells(raw, all_questions, answer_keys, areas)
 
-    measures = [key[1:] for key in counts if key[0] == ("unit", next(iter(units)))] if units else []
+    first: Level | None = ("unit", next(iter(units))) if units else None
+    measures = [key[1:] for key in counts if key[0] == first]
     for level, members in groups.items():
         present = [("unit", u) for u in members if u in units]
         for measure in measures:
