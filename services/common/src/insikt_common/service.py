@@ -128,7 +128,12 @@ def _start_workers(
     app.state.consumer = None
     if definition.outbox is not None:
         relay = OutboxRelay(
-            engine, definition.outbox, bus, service=definition.name, batch_size=settings.relay_batch_size
+            engine,
+            definition.outbox,
+            bus,
+            service=definition.name,
+            batch_size=settings.relay_batch_size,
+            gather_s=settings.relay_gather_ms / 1000,
         )
         _wake_relay_after_commit(app.state.sessions, relay)
         OUTBOX_BACKLOG.labels(definition.name).set_function(relay.backlog_or_nan)

@@ -28,6 +28,9 @@ class ServiceSettings(BaseSettings):
     tens of events instead of one or two; an event takes up to this much longer to be applied."""
     db_pool_size: int = 10
     relay_batch_size: int = 500
+    relay_gather_ms: int = 50
+    """After a batch that was not full the relay waits until this long after it, so that a steady
+    stream of commits goes out in batches (one select, one Kafka round trip and one update each)."""
     consumer_batch_size: int = 2000
     """At most; a consumer catching up applies full batches, whose counters sum into fewer rows."""
     log_level: str = "INFO"

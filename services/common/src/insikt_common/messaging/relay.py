@@ -50,7 +50,7 @@ class OutboxRelay:
         service: str,
         batch_size: int = 500,
         idle_wait_s: float = 0.5,
-        gather_s: float = 0.02,
+        gather_s: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         calendar: Callable[[], date] = date.today,
