@@ -4,9 +4,11 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, MetaData, func, insert, select
 
 from insikt_common.db import make_engine
+from insikt_common.messaging import relay as relay_module
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.messaging.relay import OutboxRelay
 from insikt_common.messaging.tables import outbox_table
@@ -57,32 +59,46 @@ def test_after_a_partial_batch_the_relay_waits_to_gather_the_next_one(tmp_path: 
     assert len(bus.topic_messages("t")) == 7
 
 
-def test_the_relay_purges_rows_sent_more_than_a_week_ago_once_a_day(tmp_path: Path) -> None:
+class Calendar:
+    def __init__(self, today: date) -> None:
+        self.today = today
+
+    def __call__(self) -> date:
+        return self.today
+
+
+def test_the_relay_purges_rows_sent_more_than_a_week_ago_once_a_day_a_chunk_per_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The service runs for months: the week's rows are kept for troubleshooting, older ones go
-    without a restart."""
+    without a restart, a chunk at a time so that publishing never waits for a long delete."""
+    monkeypatch.setattr(relay_module, "PURGE_CHUNK", 2)
     engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}", "test")
     metadata.create_all(engine)
-    today = date(2026, 11, 22)
-    relay = OutboxRelay(engine, outbox, InProcessBus(), service="t", calendar=lambda: today)
+    calendar = Calendar(date(2026, 11, 22))
+    relay = OutboxRelay(engine, outbox, InProcessBus(), service="t", calendar=calendar)
 
-    def sent_on(day: date) -> None:
-        row = {"event_id": uuid.uuid4().hex, "event_type": "t", "topic": "t", "message_key": "k", "payload": b"{}"}
+    def sent_on(day: date, count: int = 1) -> None:
         with engine.begin() as conn:
-            conn.execute(insert(outbox).values(**row, sent=True, sent_on=day))
+            for _ in range(count):
+                row = {"event_id": uuid.uuid4().hex, "event_type": "t", "topic": "t", "message_key": "k"}
+                conn.execute(insert(outbox).values(**row, payload=b"{}", sent=True, sent_on=day))
 
     def kept() -> int:
         with engine.connect() as conn:
             return conn.scalar(select(func.count()).select_from(outbox)) or 0
 
-    sent_on(today - timedelta(days=8))
-    sent_on(today - timedelta(days=7))
+    sent_on(calendar.today - timedelta(days=8), count=3)
+    sent_on(calendar.today - timedelta(days=7))
     relay.publish_pending()
-    assert kept() == 1  # eight days old goes, seven days old stays
+    assert kept() == 2  # one chunk of the three eight days old
+    relay.publish_pending()
+    assert kept() == 1  # the rest; seven days old stays
 
-    sent_on(today - timedelta(days=30))
+    sent_on(calendar.today - timedelta(days=30))
     relay.publish_pending()
     assert kept() == 2  # not again the same day
 
-    today += timedelta(days=1)
+    calendar.today += timedelta(days=1)
     relay.publish_pending()
     assert kept() == 0

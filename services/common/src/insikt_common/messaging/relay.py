@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 PUBLISHED = Counter("insikt_outbox_published", "Events published from the outbox", ["service"])
 SENT_ROWS_KEPT_DAYS = 7
+PURGE_CHUNK = 5000
+"""Sent rows deleted before one batch is published: a week's rows go in chunks, between batches."""
+PURGE_RETRY_S = 3600.0
 
 
 def next_batch(table: Table, size: int) -> Select[tuple[int, str, str, bytes]]:
@@ -34,9 +37,9 @@ def next_batch(table: Table, size: int) -> Select[tuple[int, str, str, bytes]]:
 
 
 def unsent(table: Table) -> ColumnElement[bool]:
-    """``NOT sent``: the predicate of the outbox's partial index on unsent rows, so the relay reads
-    only those. (PostgreSQL does not match ``sent IS false`` to that index and would read every
-    row kept for the week, on every batch.)"""
+    """``NOT sent``: the predicate of the outbox's partial index on unsent rows, so that on
+    PostgreSQL the relay reads only those (``sent IS false`` does not match that index: every batch
+    would read every row kept for the week). SQLite gets ``sent = 0`` and reads the table."""
     return not_(table.c.sent)
 
 
@@ -69,12 +72,13 @@ class OutboxRelay:
         self._last_partial_at: float | None = None
         self._calendar = calendar
         self._purged_on: date | None = None
+        self._next_purge_try = 0.0
         self._worker = LoopWorker(f"{service}-outbox-relay", self.publish_pending, idle_wait_s)
 
     def publish_pending(self) -> int:
-        """Publish one batch of unsent rows; returns how many were sent. Once a day, first purges
-        the rows sent more than a week ago."""
-        self._purge_once_a_day()
+        """Publish one batch of unsent rows; returns how many were sent. Once a day it first deletes
+        the rows sent more than a week ago, a chunk before each batch until none is left."""
+        self._purge_a_chunk()
         self._gather()
         t = self._table
         with self._engine.begin() as conn:
@@ -106,23 +110,29 @@ class OutboxRelay:
         except Exception:
             return float("nan")
 
-    def _purge_once_a_day(self) -> None:
+    def _purge_a_chunk(self) -> None:
         today = self._calendar()
-        if self._purged_on == today:
+        if self._purged_on == today or self._clock() < self._next_purge_try:
             return
-        self._purged_on = today
         try:
-            self.purge_sent(today)
+            deleted = self.purge_sent(today, limit=PURGE_CHUNK)
         except Exception:
-            log.exception("could not purge sent outbox rows; trying again tomorrow")
+            log.exception("could not purge sent outbox rows; trying again in an hour")
+            self._next_purge_try = self._clock() + PURGE_RETRY_S
+            return
+        if deleted < PURGE_CHUNK:
+            self._purged_on = today
 
-    def purge_sent(self, today: date | None = None) -> int:
-        """Delete rows sent more than a week ago (kept that long for troubleshooting)."""
-        cutoff = (today or date.today()).toordinal() - SENT_ROWS_KEPT_DAYS
+    def purge_sent(self, today: date | None = None, *, limit: int | None = None) -> int:
+        """Delete rows sent more than a week ago (kept that long for troubleshooting), oldest first
+        and at most ``limit``; rows another relay is purging at the same moment are left to it."""
+        cutoff = date.fromordinal((today or date.today()).toordinal() - SENT_ROWS_KEPT_DAYS)
+        t = self._table
+        old = select(t.c.seq).where(t.c.sent, t.c.sent_on < cutoff).order_by(t.c.seq)
+        if limit is not None:
+            old = old.limit(limit)
         with self._engine.begin() as conn:
-            result = conn.execute(
-                delete(self._table).where(self._table.c.sent, self._table.c.sent_on < date.fromordinal(cutoff))
-            )
+            result = conn.execute(delete(t).where(t.c.seq.in_(old.with_for_update(skip_locked=True))))
         return result.rowcount
 
     @property
