@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from insikt_common.messaging.bus import MessageBus, Share
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 MAX_FAILED_BATCHES = 5
 """Batches that may fail in a row before the rebuild gives up."""
+CLEAR_ATTEMPTS = 5
+CLEAR_LOCK_TIMEOUT = "5s"
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,13 @@ def clear_read_models(session: Session) -> None:
 
     PostgreSQL truncates them: deleted rows would stay in the tables and their indexes until
     autovacuum came by (while the rebuild runs), and every insert of the same key again would step
-    over its dead predecessor. A truncation holds its lock on the tables until the commit, a
-    moment in which reports and the live consumer wait."""
+    over its dead predecessor. The truncation waits for transactions that use the tables (the live
+    consumer's) and reports wait for it, so it gives up after ``CLEAR_LOCK_TIMEOUT`` rather than
+    keep reports waiting behind a long transaction."""
     cleared = [*(table_of(model) for model in tables.EVENT_BUILT), tables.inbox]
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = '{CLEAR_LOCK_TIMEOUT}'"))
         session.execute(text("TRUNCATE " + ", ".join(dialect.identifier_preparer.format_table(t) for t in cleared)))
         return
     for table in cleared:
@@ -79,9 +84,20 @@ def rebuild(
 
 
 def start(sessions: sessionmaker[Session], spec: ConsumerSpec) -> str:
-    """Empty the read models; returns a new consumer group, which reads the topics from the beginning."""
-    with sessions.begin() as session:
-        clear_read_models(session)
+    """Empty the read models; returns a new consumer group, which reads the topics from the beginning.
+
+    Emptying them is tried again (``CLEAR_ATTEMPTS`` in all) when it timed out waiting for the
+    tables or PostgreSQL chose it to break a deadlock with the live consumer."""
+    for attempt in range(1, CLEAR_ATTEMPTS + 1):
+        try:
+            with sessions.begin() as session:
+                clear_read_models(session)
+            break
+        except OperationalError:
+            if attempt == CLEAR_ATTEMPTS:
+                raise
+            log.warning("could not empty the read models (attempt %d); trying again", attempt, exc_info=True)
+            time.sleep(attempt)
     return f"{spec.group}-rebuild-{secrets.token_hex(4)}"
 
 
