@@ -22,10 +22,11 @@ class ServiceSettings(BaseSettings):
     kafka_topic_retention_ms: int = -1
     """For topics the services create; -1 keeps events for ever (reporting rebuilds from them)."""
     kafka_fetch_min_bytes: int = 64 * 1024
+    """A consumer's fetch waits at the broker until this much has arrived (or ``kafka_fetch_wait_ms``
+    has passed): under a steady stream a fetch, and the consumer's transaction, carries tens of
+    events instead of one or two."""
     kafka_fetch_wait_ms: int = 100
-    """A consumer's fetch waits at the broker until ``kafka_fetch_min_bytes`` have arrived or this
-    long has passed. Under a steady stream a fetch, and the consumer's transaction, then carries
-    tens of events instead of one or two; an event takes up to this much longer to be applied."""
+    """The longest a fetch waits for ``kafka_fetch_min_bytes``: an event is applied up to this much later."""
     db_pool_size: int = 10
     relay_batch_size: int = 500
     relay_gather_ms: int = 50

@@ -36,8 +36,8 @@ class KafkaBus:
         retention_ms: int = -1,
         publish_timeout_s: float = 15.0,
         fetch_bytes_per_partition: int = 1024 * 1024,
-        fetch_min_bytes: int = 1,
-        fetch_wait_ms: int = 500,
+        fetch_min_bytes: int = 64 * 1024,
+        fetch_wait_ms: int = 100,
     ) -> None:
         """``fetch_min_bytes``, ``fetch_wait_ms``: a consumer's fetch waits at the broker until that
         much has arrived or that long has passed (Kafka's ``fetch.min.bytes``, ``fetch.max.wait.ms``)."""
@@ -127,7 +127,9 @@ class KafkaBus:
             auto_offset_reset="earliest",
             metadata_max_age_ms=30_000,
             max_partition_fetch_bytes=self._fetch_bytes_per_partition,
-            fetch_min_bytes=self._fetch_min_bytes,
+            # Never more than one partition's fetch can bring, or a fetch would wait out its time
+            # however much the broker holds.
+            fetch_min_bytes=min(self._fetch_min_bytes, self._fetch_bytes_per_partition),
             fetch_max_wait_ms=self._fetch_wait_ms,
         )
         _wait_for_partitions(consumer, names)
