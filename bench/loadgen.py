@@ -244,9 +244,10 @@ class Phase:
         self.rng = random.Random(spec.get("seed", 7))
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []
+        """Seconds from the scheduled (open) or actual (closed) start to the answer, for 201s."""
         self.started = time.monotonic()
         self.slowest_by_second: dict[int, float] = {}
-        """Seconds from the scheduled (open) or actual (closed) start to the answer, for 201s."""
+        """By second of the schedule (open): the slowest answer, infinite when one was not a 201."""
         self.service_times: list[float] = []
         self.errors: list[str] = []
         self.freshness: Freshness | None = None
@@ -263,18 +264,22 @@ class Phase:
             status, answer = await self.survey.post(json.dumps(body).encode())
         except (OSError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
             self.statuses[type(exc).__name__] += 1
+            self._slowest(scheduled, math.inf)
             return
         done = time.monotonic()
         self.statuses[str(status)] += 1
+        self._slowest(scheduled, done - scheduled if status == 201 else math.inf)
         if status == 201:
             self.latencies.append(done - scheduled)
-            second = int(scheduled - self.started)
-            self.slowest_by_second[second] = max(self.slowest_by_second.get(second, 0.0), done - scheduled)
             self.service_times.append(done - sent)
             if self.freshness is not None:
                 self.freshness.accepted(unit_id, done)
         elif len(self.errors) < 5:
             self.errors.append(f"{status}: {answer[:300].decode(errors='replace')}")
+
+    def _slowest(self, scheduled: float, latency: float) -> None:
+        second = int(scheduled - self.started)
+        self.slowest_by_second[second] = max(self.slowest_by_second.get(second, 0.0), latency)
 
     async def closed(self) -> float:
         duration = float(self.spec["duration_s"])
@@ -358,7 +363,9 @@ class Phase:
         if self.spec["mode"] == "open":
             out["target_rate"] = self.spec["rate"]
             # Whether the tail is spread out (queueing) or gathered in a few seconds (a stall).
-            out["slowest_by_second_ms"] = [_round(v * 1000) for _, v in sorted(self.slowest_by_second.items())]
+            slowest = self.slowest_by_second
+            seconds = range(max(slowest, default=-1) + 1)
+            out["slowest_by_second_ms"] = [_round(slowest[s] * 1000) if s in slowest else None for s in seconds]
         else:
             out["concurrency"] = self.spec["concurrency"]
         if self.freshness is not None:
