@@ -248,6 +248,7 @@ class Phase:
         self.started = time.monotonic()
         self.slowest_by_second: dict[int, float] = {}
         """By second of the schedule (open): the slowest answer, infinite when one was not a 201."""
+        self.scheduled_seconds = 0
         self.service_times: list[float] = []
         self.errors: list[str] = []
         self.freshness: Freshness | None = None
@@ -302,6 +303,7 @@ class Phase:
         count = min(len(self.codes), int(rate * float(self.spec["duration_s"])))
         max_in_flight = int(self.spec.get("max_in_flight", 512))
         tasks: set[asyncio.Task[None]] = set()
+        self.scheduled_seconds = math.ceil(count / rate)
         started = self.started = time.monotonic()
         for i in range(count):
             scheduled = started + i / rate
@@ -309,6 +311,7 @@ class Phase:
                 await asyncio.sleep(wait)
             if len(tasks) >= max_in_flight:
                 self.statuses["not sent (too many in flight)"] += 1
+                self._slowest(scheduled, math.inf)
                 continue
             unit_id, code = self.codes[i]
             task = asyncio.create_task(self.submit(unit_id, code, scheduled))
@@ -364,7 +367,7 @@ class Phase:
             out["target_rate"] = self.spec["rate"]
             # Whether the tail is spread out (queueing) or gathered in a few seconds (a stall).
             slowest = self.slowest_by_second
-            seconds = range(max(slowest, default=-1) + 1)
+            seconds = range(self.scheduled_seconds)
             out["slowest_by_second_ms"] = [_round(slowest[s] * 1000) if s in slowest else None for s in seconds]
         else:
             out["concurrency"] = self.spec["concurrency"]
