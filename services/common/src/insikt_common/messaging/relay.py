@@ -115,7 +115,7 @@ class OutboxRelay:
         if self._purged_on == today or self._clock() < self._next_purge_try:
             return
         try:
-            deleted = self.purge_sent(today, limit=PURGE_CHUNK)
+            deleted = self._purge_sent(today)
         except Exception:
             log.exception("could not purge sent outbox rows; trying again in an hour")
             self._next_purge_try = self._clock() + PURGE_RETRY_S
@@ -123,14 +123,12 @@ class OutboxRelay:
         if deleted < PURGE_CHUNK:
             self._purged_on = today
 
-    def purge_sent(self, today: date | None = None, *, limit: int | None = None) -> int:
-        """Delete rows sent more than a week ago (kept that long for troubleshooting), oldest first
-        and at most ``limit``; rows another relay is purging at the same moment are left to it."""
-        cutoff = date.fromordinal((today or date.today()).toordinal() - SENT_ROWS_KEPT_DAYS)
+    def _purge_sent(self, today: date) -> int:
+        """Delete up to ``PURGE_CHUNK`` rows sent more than a week ago (kept that long for
+        troubleshooting), oldest first; rows another relay is purging at the same moment are left to it."""
+        cutoff = date.fromordinal(today.toordinal() - SENT_ROWS_KEPT_DAYS)
         t = self._table
-        old = select(t.c.seq).where(t.c.sent, t.c.sent_on < cutoff).order_by(t.c.seq)
-        if limit is not None:
-            old = old.limit(limit)
+        old = select(t.c.seq).where(t.c.sent, t.c.sent_on < cutoff).order_by(t.c.seq).limit(PURGE_CHUNK)
         with self._engine.begin() as conn:
             result = conn.execute(delete(t).where(t.c.seq.in_(old.with_for_update(skip_locked=True))))
         return result.rowcount
