@@ -2,10 +2,11 @@
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import Engine, select
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED, key_of
 from insikt_common.contracts.envelope import CloudEvent
@@ -36,16 +37,28 @@ class _FailingOnce(InProcessSubscription):
         return batch
 
 
-class _Bus(InProcessBus):
+class _BusOf(InProcessBus):
+    """An in-process bus whose subscriptions are ``subscription``s."""
+
+    def __init__(self, subscription: type[InProcessSubscription]) -> None:
+        super().__init__()
+        self._subscription = subscription
+
     def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> InProcessSubscription:
-        return _FailingOnce(self, list(topics), group)
+        return self._subscription(self, list(topics), group)
 
 
-def test_a_rebuild_reads_a_failed_batch_again(tmp_path: Path) -> None:
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
     url = f"sqlite:///{tmp_path / 'reporting.db'}"
     upgrade(MIGRATIONS, url)
     engine = make_engine(url, SCHEMA)
-    bus = _Bus()
+    yield engine
+    engine.dispose()
+
+
+def test_a_rebuild_reads_a_failed_batch_again(engine: Engine) -> None:
+    bus = _BusOf(_FailingOnce)
     round_id = str(uuid.uuid4())
     events = [response(round_id, UNIT, {"q1": "1"}) for _ in range(7)]
     _publish(bus, events)
@@ -56,7 +69,6 @@ def test_a_rebuild_reads_a_failed_batch_again(tmp_path: Path) -> None:
     assert result.events_read == 7
     with make_sessions(engine)() as session:
         assert session.scalars(select(RoundUnitTotal.responses)).all() == [7]
-    engine.dispose()
 
 
 class _SlowToStart(InProcessSubscription):
@@ -73,22 +85,13 @@ class _SlowToStart(InProcessSubscription):
         return super().poll(timeout_s, max_records)
 
 
-class _SlowBus(InProcessBus):
-    def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> InProcessSubscription:
-        return _SlowToStart(self, list(topics), group)
-
-
-def test_a_rebuild_does_not_take_a_slow_start_for_the_end_of_the_topics(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'reporting.db'}"
-    upgrade(MIGRATIONS, url)
-    engine = make_engine(url, SCHEMA)
-    bus = _SlowBus()
+def test_a_rebuild_does_not_take_a_slow_start_for_the_end_of_the_topics(engine: Engine) -> None:
+    bus = _BusOf(_SlowToStart)
     _publish(bus, [response(str(uuid.uuid4()), UNIT, {"q1": "1"}) for _ in range(4)])
 
     result = rebuild(make_sessions(engine), bus, CONSUMER, quiet_s=0.3)
 
     assert result.events_read == 4
-    engine.dispose()
 
 
 def _publish(bus: InProcessBus, events: Sequence[CloudEvent]) -> None:
