@@ -16,6 +16,8 @@ from survey_api.config import SCHEMA, Settings
 from survey_api.load_shedding import IntakeLimiter
 from survey_api.rounds import service as rounds
 from survey_api.rounds.models import SurveyRound
+from survey_api.units import service as units
+from survey_api.units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class Admission:
     unit_id: str
     code: service.FoundCode | None
     link: str | None
+
+    def unit(self, session: Session) -> Unit:
+        """The unit answered for: a code's came with it, an open link's is read here."""
+        return self.code.unit if self.code is not None else units.get_or_raise(session, self.unit_id)
 
 
 T = TypeVar("T")

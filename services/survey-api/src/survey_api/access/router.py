@@ -95,8 +95,6 @@ async def fetch_survey(
     def fetch(session: Session, gate: Gate) -> SurveyForRespondent:
         admission = admit(session, gate, credential)
         rounds.ensure_accepting(admission.survey_round, date.today())
-        # A code's unit came with it; an open link's is read here.
-        unit = admission.code.unit if admission.code is not None else units.get_or_raise(session, admission.unit_id)
-        return service.survey_for(session, admission.survey_round, unit, lang, accept_language)
+        return service.survey_for(session, admission.survey_round, admission.unit(session), lang, accept_language)
 
     return await in_turn(request, fetch)

@@ -79,7 +79,7 @@ def submit(
             raise Conflict(f"submission {data.submission_id} could not be stored; send it again")
         return _repeat(earlier, data, digest), False
 
-    unit = admission.code.unit if admission.code is not None else units.get_or_raise(session, unit_id)
+    unit = admission.unit(session)
     payload = ResponseSubmitted(
         response_id=response_id,
         round_id=survey_round.id,
