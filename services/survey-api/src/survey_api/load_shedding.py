@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -26,7 +26,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from insikt_common.errors import error_response
 from survey_api.errors import Overloaded
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -50,7 +49,7 @@ class IntakeLimiter:
         finally:
             self.release()
 
-    async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    async def run(self, work: Callable[[], T]) -> T:
         """Run blocking ``work`` on one of the limiter's own threads (a request that has its turn).
 
         Its own threads, one per turn: handing work to them costs less than to the event loop's
@@ -58,9 +57,7 @@ class IntakeLimiter:
         along.
         """
         context = contextvars.copy_context()
-        return await asyncio.get_running_loop().run_in_executor(
-            self._threads, lambda: context.run(work, *args, **kwargs)
-        )
+        return await asyncio.get_running_loop().run_in_executor(self._threads, lambda: context.run(work))
 
     @property
     def waiting(self) -> int:
