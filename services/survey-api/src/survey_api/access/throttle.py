@@ -53,20 +53,19 @@ class Throttle:
         Windows start on the minute: the table never holds the second anyone answered.
         """
         now = datetime.now(UTC).replace(second=0, microsecond=0)
-        table = _TABLE
-        expired = table.c.window_started_at <= now - self._window
-        upsert = insert_with_conflicts(session, table).values(key=self.stored(key), window_started_at=now, count=1)
+        expired = _TABLE.c.window_started_at <= now - self._window
+        upsert = insert_with_conflicts(session, _TABLE).values(key=self.stored(key), window_started_at=now, count=1)
         statement = upsert.on_conflict_do_update(
-            index_elements=[table.c.key],
+            index_elements=[_TABLE.c.key],
             set_={
-                "count": case((expired, 1), else_=table.c.count + 1),
-                "window_started_at": case((expired, now), else_=table.c.window_started_at),
+                "count": case((expired, 1), else_=_TABLE.c.count + 1),
+                "window_started_at": case((expired, now), else_=_TABLE.c.window_started_at),
             },
-        ).returning(table.c.count)
+        ).returning(_TABLE.c.count)
         count = int(session.execute(statement).scalar_one())
         # Windows long over say nothing any more: they go, so the table stays small.
         stale = now - max(self._window, timedelta(days=1))
-        session.execute(delete(table).where(table.c.window_started_at < stale))
+        session.execute(delete(_TABLE).where(_TABLE.c.window_started_at < stale))
         return count
 
     def stored(self, key: str) -> str:
