@@ -28,13 +28,12 @@ import time
 from types import FrameType
 
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 
 from survey_api.main import create_app
 
 log = logging.getLogger("survey_api.serve")
 
-STARTUP_FAILED = 3
-"""uvicorn's exit status when the app's lifespan start-up failed."""
 BACKLOG = 2048
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
@@ -74,7 +73,7 @@ def serve(host: str, port: int, workers: int, *, forwarded_allow_ips: str | None
     if workers == 1:
         server = uvicorn.Server(config)
         server.run(sockets=[listener])
-        return 0 if server.started else STARTUP_FAILED
+        return 0 if server.started else STARTUP_FAILURE
     listener.set_inheritable(True)
     gc.collect()
     gc.freeze()
@@ -119,9 +118,9 @@ class Supervisor:
             code = os.waitstatus_to_exitcode(status)
             if self._stopping:
                 continue
-            if code == STARTUP_FAILED:
+            if code == STARTUP_FAILURE:
                 log.error("a worker could not start; stopping")
-                self._status = STARTUP_FAILED
+                self._status = STARTUP_FAILURE
                 self._stop(signal.SIGTERM, None)
             else:
                 log.warning("worker %d ended (%d); starting another", pid, code)
@@ -151,7 +150,7 @@ class Supervisor:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
             server = Worker(self._config, supervisor=self._pid)
             server.run(sockets=[self._listener])
-            status = 0 if server.started else STARTUP_FAILED
+            status = 0 if server.started else STARTUP_FAILURE
         finally:
             logging.shutdown()
             os._exit(status)
