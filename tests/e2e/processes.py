@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -39,14 +39,18 @@ def service_env(service: str, database: ServiceDatabase, kafka_bootstrap: str, t
     }
 
 
-def _start(service: str, env: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Migrate with the service's prestart, then start uvicorn on a free port."""
+def _start(
+    service: str, env: dict[str, str], log_dir: Path, server: Sequence[str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Migrate with the service's prestart, then start it on a free port: with uvicorn, or with
+    ``server`` (the module to run and its arguments; it is given ``--port`` and ``--host``)."""
     module = MODULES[service]
     subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
     port = free_port()
     with (log_dir / f"{service}.log").open("wb") as log:
-        command = [sys.executable, "-m", "uvicorn", f"{module}.main:create_app", "--factory", "--port", str(port)]
-        process = subprocess.Popen([*command, "--host", "127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        run = server or ["uvicorn", f"{module}.main:create_app", "--factory"]
+        command = [sys.executable, "-m", *run, "--port", str(port), "--host", "127.0.0.1"]
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -61,14 +65,23 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 @contextmanager
-def running_service(service: str, env: dict[str, str], log_dir: Path) -> Iterator[str]:
-    """One service, ready; yields its base URL."""
-    process, url = _start(service, env, log_dir)
+def started_service(
+    service: str, env: dict[str, str], log_dir: Path, server: Sequence[str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """One service, ready; yields its process and base URL (``server``: see ``_start``)."""
+    process, url = _start(service, env, log_dir, server)
     try:
         wait_ready(url, service, log_dir / f"{service}.log")
-        yield url
+        yield process, url
     finally:
         _stop([process])
+
+
+@contextmanager
+def running_service(service: str, env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """One service, ready; yields its base URL."""
+    with started_service(service, env, log_dir) as (_process, url):
+        yield url
 
 
 @contextmanager

@@ -4,18 +4,16 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
 
 from tests.e2e.client import codes_round
-from tests.e2e.processes import free_port, service_env, wait_for, wait_ready
+from tests.e2e.processes import service_env, started_service, wait_for, wait_ready
 from tests.infra import ServiceDatabase
 
 WORKERS = 2
@@ -27,22 +25,9 @@ PUBLISHED_RESPONSES = text(
 ANSWERS = [{"link_id": link_id, "code": "1"} for link_id in ("na-handlaggare", "lyssnar", "respekt", "bestamma")]
 
 
-@contextmanager
-def supervised(env: dict[str, str], log_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    subprocess.run([sys.executable, "-m", "survey_api.prestart"], env=env, check=True)
-    port = free_port()
-    log = log_dir / "survey-api.log"
-    command = [sys.executable, "-m", "survey_api.serve", "--port", str(port), "--workers", str(WORKERS)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_ready(url, "survey-api", log)
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
+def supervised(env: dict[str, str], log_dir: Path) -> AbstractContextManager[tuple[subprocess.Popen[bytes], str]]:
+    """survey-api under ``survey-api-serve`` with its workers, ready; yields the supervisor and the URL."""
+    return started_service("survey-api", env, log_dir, server=["survey_api.serve", "--workers", str(WORKERS)])
 
 
 def workers_of(pid: int) -> list[int]:
