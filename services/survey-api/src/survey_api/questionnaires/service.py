@@ -130,11 +130,6 @@ def published_content(
     return content_of(repository.get_or_raise(session, organisation_id, questionnaire_id, version))
 
 
-def published_items(session: Session, organisation_id: str, questionnaire_id: str, version: int) -> list[Item]:
-    """The top-level items of ``published_content``."""
-    return published_content(session, organisation_id, questionnaire_id, version).item
-
-
 def items_of(questionnaire: Questionnaire) -> list[Item]:
     """The top-level items (groups hold their own)."""
     return content_of(questionnaire).item

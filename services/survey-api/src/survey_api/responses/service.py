@@ -47,9 +47,9 @@ def submit(
         if (data.round_id or survey_round.id) != survey_round.id or (data.unit_id or unit_id) != unit_id:
             raise NotFound("the code or link belongs to another round or unit")
         rounds.ensure_accepting(survey_round, today)
-        items = questionnaire_service.published_items(
+        items = questionnaire_service.published_content(
             session, survey_round.organisation_id, survey_round.questionnaire_id, survey_round.questionnaire_version
-        )
+        ).item
         if errors := answer_errors(items, as_written, max_text):
             raise Unprocessable(errors)
     except InsiktError:
