@@ -74,7 +74,6 @@ def serve(host: str, port: int, workers: int, *, forwarded_allow_ips: str | None
         server = uvicorn.Server(config)
         server.run(sockets=[listener])
         return 0 if server.started else STARTUP_FAILURE
-    listener.set_inheritable(True)
     gc.collect()
     gc.freeze()
     return Supervisor(config, listener, workers).run()
