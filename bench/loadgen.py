@@ -245,9 +245,10 @@ class Phase:
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []
         """Seconds from the scheduled (open) or actual (closed) start to the answer, for 201s."""
-        self.started = time.monotonic()
+        self.started: float | None = None
+        """When the open schedule began (None in closed mode, which keeps no per-second record)."""
         self.slowest_by_second: dict[int, float] = {}
-        """By second of the schedule (open): the slowest answer, infinite when one was not a 201."""
+        """By second of the schedule: the slowest answer, infinite when one was not a 201."""
         self.scheduled_seconds = 0
         self.service_times: list[float] = []
         self.errors: list[str] = []
@@ -279,6 +280,8 @@ class Phase:
             self.errors.append(f"{status}: {answer[:300].decode(errors='replace')}")
 
     def _slowest(self, scheduled: float, latency: float) -> None:
+        if self.started is None:
+            return
         second = int(scheduled - self.started)
         self.slowest_by_second[second] = max(self.slowest_by_second.get(second, 0.0), latency)
 
