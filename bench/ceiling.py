@@ -13,12 +13,12 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, make_url, text
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import new_event
 from insikt_common.contracts.survey import AnswerValue, ResponseSubmitted
@@ -74,7 +74,7 @@ def _sample_rows(round_id: str, unit_id: str, questionnaire_id: str, answers: li
         questionnaire_id=questionnaire_id,
         questionnaire_version=1,
         unit=UnitRef(id=unit_id, name="Benchenhet 0", type="hvb", municipality_code=unit_id[:4]),
-        submitted_on=date.today(),
+        submitted_on=clock.today(),
         answers=[AnswerValue.model_validate(a) for a in answers],
     )
     event = new_event(RESPONSE_SUBMITTED.type, "/survey-api", f"round/{round_id}", payload)

@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from bench import infra, profiling
 from bench.loadgen import percentile
 from bench.profiles import Profile
 from bench.scenario import MUNICIPALITIES, ORGANISATION, admin_headers
+from insikt_common import clock
 from insikt_common.contracts.catalogue import (
     CODES_ISSUED,
     QUESTIONNAIRE_PUBLISHED,
@@ -139,7 +140,7 @@ def seed_round(seeder: Seeder, profile: Profile, log: Log) -> SeededRound:
     ]
     for unit in units:
         seeder.send(UNIT_UPSERTED, f"unit/{unit.id}", UnitUpserted(unit=unit))
-    today = date.today()
+    today = clock.today()
     seeder.send(
         ROUND_OPENED,
         f"round/{round_id}",
@@ -185,7 +186,7 @@ def _publish_response(seeder: Seeder, seeded: SeededRound, unit: UnitRef, rng: r
         questionnaire_id=seeded.questionnaire_id,
         questionnaire_version=1,
         unit=unit,
-        submitted_on=date.today(),
+        submitted_on=clock.today(),
         answers=answers,
     )
     seeder.send(RESPONSE_SUBMITTED, f"round/{seeded.round_id}", payload)

@@ -7,11 +7,12 @@ hands out one-time codes. Answers are drawn at random from each item's own optio
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from insikt_common import clock
 from insikt_common.auth import mint_token
 
 DEV_SECRET = "dev-only-auth-secret-never-in-production"
@@ -73,7 +74,7 @@ def prepare_survey(survey_url: str, units: int, codes_per_unit: int, seed: int =
         for i, unit_id in enumerate(unit_ids):
             body = {"name": f"Benchenhet {i}", "type": "hvb", "municipality_code": unit_id[:4]}
             _ok(client.put(f"/v1/units/{unit_id}", json=body))
-        today = date.today()
+        today = clock.today()
         survey_round = _ok(
             client.post(
                 "/v1/rounds",

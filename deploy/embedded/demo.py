@@ -9,10 +9,11 @@ import os
 import random
 import sys
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
+from insikt_common import clock
 from insikt_common.auth import mint_token
 
 SATISFACTION = [
@@ -81,7 +82,7 @@ def load(survey_url: str, outcome_url: str, seed: int = 2026) -> dict[str, str]:
         _ok(survey.post(f"/v1/questionnaires/{questionnaire['id']}/publish"))
         for unit_id, unit in UNITS.items():
             _ok(survey.put(f"/v1/units/{unit_id}", json=unit))
-        today = date.today()
+        today = clock.today()
         survey_round = _ok(
             survey.post(
                 "/v1/rounds",
@@ -142,17 +143,17 @@ def _participant(rng: random.Random, outcome: httpx.Client, unit: dict[str, str]
                     "instrument_id": instrument["id"],
                     "occasion": occasion,
                     "rater": "joint",
-                    "assessed_on": (date.today() - timedelta(days=days_ago)).isoformat(),
+                    "assessed_on": (clock.today() - timedelta(days=days_ago)).isoformat(),
                     "scores": scores,
                 },
             )
         )
     base = f"/v1/participants/{participant['id']}"
-    started = date.today() - timedelta(days=130)
+    started = clock.today() - timedelta(days=130)
     intervention = {"unit": unit, "kind": "oppenvard", "started_on": started.isoformat()}
     if rng.random() < 0.3:
         ending = rng.choice(["planned", "planned", "unplanned", "moved"])
-        intervention |= {"ended_on": (date.today() - timedelta(days=5)).isoformat(), "ending": ending}
+        intervention |= {"ended_on": (clock.today() - timedelta(days=5)).isoformat(), "ending": ending}
     _ok(outcome.put(f"{base}/interventions/DEMO-{participant['id'][:8]}", json=intervention))
     goal = _ok(
         outcome.post(
@@ -170,7 +171,7 @@ def _participant(rng: random.Random, outcome: httpx.Client, unit: dict[str, str]
     rating = {
         "attainment": attainment,
         "status": "active",
-        "changed_on": (date.today() - timedelta(days=10)).isoformat(),
+        "changed_on": (clock.today() - timedelta(days=10)).isoformat(),
     }
     _ok(outcome.patch(f"{base}/goals/{goal['id']}", json=rating))
 

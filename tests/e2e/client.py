@@ -1,11 +1,12 @@
 """What a client of the public APIs does in these tests: set up a survey, answer it, read reports."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from insikt_common import clock
 from insikt_common.auth import mint_token
 
 SCALE = [
@@ -70,7 +71,7 @@ def open_survey(survey_url: str, unit_id: str) -> str:
                 f"/v1/units/{unit_id}", json={"name": f"Enhet {unit_id}", "type": "hvb", "municipality_code": "0580"}
             )
         )
-        today = date.today()
+        today = clock.today()
         survey_round = ok(
             client.post(
                 "/v1/rounds",
@@ -96,7 +97,7 @@ def codes_round(client: httpx.Client, unit_id: str, title: str, count: int) -> t
     ok(client.post(f"/v1/questionnaires/{questionnaire['id']}/publish", headers=ADMIN))
     unit = {"name": "Enheten", "type": "ifo_vuxen", "municipality_code": "0580"}
     ok(client.put(f"/v1/units/{unit_id}", json=unit, headers=ADMIN))
-    today = date.today()
+    today = clock.today()
     survey_round = ok(
         client.post(
             "/v1/rounds",

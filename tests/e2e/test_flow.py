@@ -3,12 +3,12 @@
 import secrets
 import time
 from collections.abc import Iterator
-from datetime import date
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from insikt_common import clock
 from tests.e2e.client import ADMIN, answer_counts, counted_responses, ok, open_survey, response_body
 from tests.e2e.processes import running_services, wait_for
 from tests.infra import ServiceDatabase
@@ -53,7 +53,7 @@ def test_the_same_submission_posted_twice_is_stored_and_counted_once(
     assert again.status_code == 200
     assert again.json() == {
         "submission_id": bodies[0]["submission_id"],
-        "received_on": date.today().isoformat(),
+        "received_on": clock.today().isoformat(),
         "status": "accepted",
     }
     changed = {**bodies[0], "answers": [{"link_id": "bemotande", "code": "4"}]}
@@ -92,7 +92,7 @@ def test_assessments_recorded_in_outcome_api_are_counted_per_area(services: dict
                     "instrument_id": instrument["id"],
                     "occasion": "baseline",
                     "rater": "self",
-                    "assessed_on": date.today().isoformat(),
+                    "assessed_on": clock.today().isoformat(),
                     "scores": {area: score},
                 },
                 headers=ADMIN,

@@ -5,13 +5,14 @@ delivered twice by the broker changes nothing."""
 import secrets
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
+from insikt_common import clock
 from tests.e2e.client import ADMIN, ok, open_survey, response_body
 from tests.e2e.processes import running_services, wait_for
 from tests.infra import ServiceDatabase
@@ -64,8 +65,8 @@ def test_posted_answers_and_assessments_are_reported_rebuilt_alike_and_not_count
             )
         )
         for occasion, score, on in (
-            ("baseline", baseline, date.today() - timedelta(days=90)),
-            ("follow_up", follow_up, date.today()),
+            ("baseline", baseline, clock.today() - timedelta(days=90)),
+            ("follow_up", follow_up, clock.today()),
         ):
             ok(
                 httpx.post(

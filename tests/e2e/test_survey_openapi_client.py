@@ -8,13 +8,14 @@ nothing here imports survey-api.
 import secrets
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import jsonschema
 import pytest
 
+from insikt_common import clock
 from tests.e2e.client import ADMIN
 from tests.e2e.processes import running_service, service_env
 from tests.infra import ServiceDatabase
@@ -108,7 +109,7 @@ def test_a_client_built_from_the_openapi_document_answers_in_english_with_a_code
     api.call("publish_questionnaire", path={"questionnaire_id": questionnaire["id"]}, headers=ADMIN)
     unit = {"name": "Vuxenenheten", "type": "ifo_vuxen", "municipality_code": "0580"}
     api.call("upsert_unit", path={"unit_id": unit_id}, body=unit, headers=ADMIN)
-    today = date.today()
+    today = clock.today()
     survey_round = api.call(
         "open_round",
         body={

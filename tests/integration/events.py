@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import (
     QUESTIONNAIRE_PUBLISHED,
     RESPONSE_SUBMITTED,
@@ -31,7 +32,7 @@ def response_submitted(round_id: str, unit_id: str, code: str = "1") -> CloudEve
         questionnaire_id="q-test",
         questionnaire_version=1,
         unit=UnitRef(id=unit_id, name=f"Enhet {unit_id}", type="hvb", municipality_code="0580"),
-        submitted_on=date.today(),
+        submitted_on=clock.today(),
         answers=[AnswerValue(link_id="q1", code=code)],
     )
     return new_event(RESPONSE_SUBMITTED.type, "/test", f"round/{round_id}", payload)
@@ -71,7 +72,7 @@ def round_opened(
     k: int = 5,
     opens_on: date | None = None,
 ) -> CloudEvent:
-    opens = opens_on or date.today()
+    opens = opens_on or clock.today()
     payload = RoundOpened(
         round_id=round_id,
         organisation_id=organisation_id,
@@ -104,7 +105,7 @@ def response(
         questionnaire_id=questionnaire_id,
         questionnaire_version=1,
         unit=unit,
-        submitted_on=date.today(),
+        submitted_on=clock.today(),
         answers=values,
     )
     return event(RESPONSE_SUBMITTED, payload)

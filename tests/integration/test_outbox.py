@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer
@@ -10,6 +10,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.db import make_sessions
@@ -64,7 +65,7 @@ def round_id(sessions: sessionmaker[Session]) -> str:
         )
         questionnaires.publish(session, "org-outbox", questionnaire.id)
         units.upsert(session, "org-outbox", "U-OUTBOX", UnitUpsert(name="Enhet", type="hvb", municipality_code="0580"))
-        today = date.today()
+        today = clock.today()
         return rounds.open_round(
             session,
             "org-outbox",
@@ -194,7 +195,7 @@ def test_relay_reads_only_unsent_rows_however_many_sent_rows_are_kept(engine: En
             "message_key": "U-OUTBOX",
             "payload": b"{}",
             "sent": True,
-            "sent_on": date.today(),
+            "sent_on": clock.today(),
         }
         for _ in range(5000)
     ]

@@ -2,12 +2,13 @@
 retention job finds and erases expired participants and leaves the audit rows."""
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from insikt_common import clock
 from insikt_common.auth import Principal, Role
 from insikt_common.contracts.units import UnitRef
 from insikt_common.db import make_sessions
@@ -68,7 +69,7 @@ def test_the_service_role_cannot_update_delete_or_truncate_audit_rows(
 
 
 def test_the_retention_job_purges_on_postgresql_and_keeps_the_audit_rows(engine: Engine, audited: str) -> None:
-    later = date.today() + timedelta(days=6 * 366)
+    later = clock.today() + timedelta(days=6 * 366)
     with make_sessions(engine).begin() as session:
         assert service_of_erasure.expired_ids(session, years=5) == []
         purged = service_of_erasure.purge_expired(session, years=5, today=later)

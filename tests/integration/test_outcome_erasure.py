@@ -4,12 +4,12 @@ Every table of the ``outcome`` schema is scanned for the participant's id afterw
 """
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from insikt_common import clock
 from insikt_common.auth import mint_token
 from insikt_common.messaging.memory_bus import InProcessBus
 from insikt_common.migrations import upgrade
@@ -20,7 +20,6 @@ from tests.infra import ServiceDatabase
 
 SECRET = "integration-auth-secret-0123456789abcdef0123"
 UNIT = {"id": "PG-U1", "name": "HVB", "type": "hvb", "municipality_code": "0580"}
-TODAY = date.today().isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +52,7 @@ def rows_mentioning(service_db: ServiceDatabase, value: str) -> dict[str, int]:
 def test_a_full_record_is_erased_from_every_table_but_the_audit_log(
     client: TestClient, service_db: ServiceDatabase
 ) -> None:
+    today = clock.today().isoformat()
     body = {"unit": UNIT, "gender": "female", "birth_year": 1990, "personnummer": "19811218-9876"}
     participant_id = client.post("/v1/participants", json=body).json()["id"]
     base = f"/v1/participants/{participant_id}"
@@ -60,18 +60,18 @@ def test_a_full_record_is_erased_from_every_table_but_the_audit_log(
         "instrument_id": "insikt-sjalvskattning",
         "occasion": "baseline",
         "rater": "self",
-        "assessed_on": TODAY,
+        "assessed_on": today,
         "scores": {"oro": 3, "somn": 1},
     }
     assessment_id = client.post(f"{base}/assessments", json=assessment).json()["id"]
     corrected = client.put(f"{base}/assessments/{assessment_id}", json={**assessment, "scores": {"oro": 2}})
     assert corrected.json()["revision"] == 2
     assert client.get(f"{base}/assessments/{assessment_id}/revisions").json()[0]["scores"] == {"oro": 3, "somn": 1}
-    ended = {"unit": UNIT, "kind": "hvb", "started_on": TODAY, "ended_on": TODAY, "ending": "moved"}
+    ended = {"unit": UNIT, "kind": "hvb", "started_on": today, "ended_on": today, "ending": "moved"}
     assert client.put(f"{base}/interventions/PG-REF-1", json=ended).status_code == 201
-    goal = {"description": "D", "baseline": "B", "target": "T", "levels": {"-2": "x", "2": "y"}, "set_on": TODAY}
+    goal = {"description": "D", "baseline": "B", "target": "T", "levels": {"-2": "x", "2": "y"}, "set_on": today}
     goal_id = client.post(f"{base}/goals", json=goal).json()["id"]
-    rated = client.patch(f"{base}/goals/{goal_id}", json={"attainment": 2, "status": "achieved", "changed_on": TODAY})
+    rated = client.patch(f"{base}/goals/{goal_id}", json={"attainment": 2, "status": "achieved", "changed_on": today})
     assert rated.json()["levels"] == {"-2": "x", "2": "y"}
 
     before = rows_mentioning(service_db, participant_id)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common import clock
 from insikt_common.auth import Principal, Role
 from insikt_common.contracts.catalogue import (
     ASSESSMENT_CORRECTED,
@@ -153,7 +154,7 @@ def _survey_events(round_id: str, questionnaire_id: str, suffix: str) -> tuple[l
         questionnaire_published(questionnaire_id, items),
         *(_e(UNIT_UPSERTED, UnitUpserted(unit=u)) for u in units.values()),
         round_opened(round_id, questionnaire_id, [u.id for u in units.values()], organisation_id=ORG),
-        _e(CODES_ISSUED, CodesIssued(round_id=round_id, unit_id=units["A"].id, count=40, issued_on=date.today())),
+        _e(CODES_ISSUED, CodesIssued(round_id=round_id, unit_id=units["A"].id, count=40, issued_on=clock.today())),
     ]
 
     def answer(unit: str, answers: dict[str, str | float], times: int) -> None:
@@ -173,7 +174,7 @@ def _survey_events(round_id: str, questionnaire_id: str, suffix: str) -> tuple[l
     answer("C", {"bemotande": "1"}, 5)
     answer("C", {"bemotande": "2"}, 3)
     answer("D", {"bemotande": "1"}, 10)
-    events.append(_e(ROUND_CLOSED, RoundClosed(round_id=round_id, closed_on=date.today())))
+    events.append(_e(ROUND_CLOSED, RoundClosed(round_id=round_id, closed_on=clock.today())))
     return events, units
 
 

@@ -3,12 +3,13 @@
 import hashlib
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common import clock
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.migrations import downgrade, upgrade
 from survey_api import prestart
@@ -55,7 +56,7 @@ def round_id(sessions: sessionmaker[Session]) -> str:
         )
         questionnaires.publish(session, ORG, questionnaire.id)
         units.upsert(session, ORG, "U-ANON", UnitUpsert(name="Enhet", type="hvb", municipality_code="0580"))
-        today = date.today()
+        today = clock.today()
         return rounds.open_round(
             session,
             ORG,

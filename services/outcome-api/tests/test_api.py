@@ -6,13 +6,14 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import ASSESSMENT_RECORDED, PARTICIPANT_REGISTERED
 from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.messaging.bus import IncomingMessage
@@ -49,7 +50,7 @@ def assessment(**overrides: Any) -> dict[str, Any]:
         "instrument_id": "insikt-livssituation",
         "occasion": "baseline",
         "rater": "self",
-        "assessed_on": date.today().isoformat(),
+        "assessed_on": clock.today().isoformat(),
         "scores": {"boende": 3, "ekonomi": 4, "trygghet": 8},
     }
     return {**body, **overrides}
@@ -147,7 +148,7 @@ def test_an_invalid_personnummer_is_refused_without_echoing_it(client: TestClien
 
 def test_invalid_scores_name_their_fields(client: TestClient) -> None:
     participant_id = register(client).json()["id"]
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     bad = assessment(assessed_on=tomorrow, scores={"boende": 11, "simning": 5, "ekonomi": 4})
     refused = client.post(f"/v1/participants/{participant_id}/assessments", json=bad)
     assert refused.status_code == 422
@@ -188,7 +189,7 @@ def test_a_personnummer_never_reaches_a_table_log_or_event_through_any_endpoint(
 ) -> None:
     participant_id = register(client).json()["id"]
     base = f"/v1/participants/{participant_id}"
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     intervention = {"unit": UNIT, "kind": "hvb", "started_on": today}
     refused_ref = client.put(f"{base}/interventions/811218-9876", json=intervention)
     refused_kind = client.put(f"{base}/interventions/REF-1", json={**intervention, "kind": "pnr 8112189876"})

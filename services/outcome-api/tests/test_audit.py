@@ -2,12 +2,13 @@
 PostgreSQL trigger is tested in tests/integration/test_outcome_audit.py)."""
 
 import sqlite3
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from insikt_common import clock
 
 UNIT = {"id": "U-AUDIT", "name": "HVB", "type": "hvb", "municipality_code": "0580"}
 ClientFor = Any
@@ -24,7 +25,7 @@ def test_reads_and_writes_of_a_participant_are_audited_with_who_role_and_request
             "instrument_id": "insikt-livssituation",
             "occasion": "baseline",
             "rater": "staff",
-            "assessed_on": date.today().isoformat(),
+            "assessed_on": clock.today().isoformat(),
             "scores": {"boende": 4},
         },
         headers={"X-Request-ID": "req-3"},
@@ -43,7 +44,7 @@ def test_reads_and_writes_of_a_participant_are_audited_with_who_role_and_request
     assert {(e["subject"], tuple(e["roles"]), e["participant_id"]) for e in events} == {
         ("tester", ("staff",), participant_id)
     }
-    assert all(e["occurred_at"].startswith(date.today().isoformat()) for e in events)
+    assert all(e["occurred_at"].startswith(clock.today().isoformat()) for e in events)
 
     newest_first = admin.get("/v1/audit", params={"limit": 2}).json()
     assert [e["action"] for e in newest_first] == ["audit.read", "assessment.list"]

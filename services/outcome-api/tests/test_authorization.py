@@ -10,20 +10,19 @@ of record) at unit ``U-OWN`` of ``demo-org``. "Own unit" is a caller of ``demo-o
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from insikt_common.auth import Role
 
 Scope = str
 SCOPES: tuple[Scope, ...] = ("own_unit", "other_unit", "other_org")
 ROLES = tuple(r.value for r in Role)
 UNIT = {"id": "U-OWN", "name": "HVB Own", "type": "hvb", "municipality_code": "0580"}
-TODAY = date.today().isoformat()
 ClientFor = Callable[..., TestClient]
 
 
@@ -88,11 +87,12 @@ def admin_only(role: str, _scope: Scope, ok: int) -> int:
 
 
 def assessment_body(**overrides: Any) -> dict[str, Any]:
+    today = clock.today().isoformat()
     body = {
         "instrument_id": "insikt-livssituation",
         "occasion": "baseline",
         "rater": "staff",
-        "assessed_on": TODAY,
+        "assessed_on": today,
         "scores": {"boende": 5},
     }
     return {**body, **overrides}
@@ -108,17 +108,19 @@ def instrument_body() -> dict[str, Any]:
 
 
 def goal_body() -> dict[str, Any]:
+    today = clock.today().isoformat()
     return {
         "area": "boende",
         "description": "Eget boende",
         "baseline": "HVB",
         "target": "Egen lägenhet",
-        "set_on": TODAY,
+        "set_on": today,
     }
 
 
 def intervention_call(t: Target) -> tuple[str, dict[str, Any]]:
-    body = {"unit": UNIT, "kind": "hvb_placement", "started_on": TODAY}
+    today = clock.today().isoformat()
+    body = {"unit": UNIT, "kind": "hvb_placement", "started_on": today}
     return f"/v1/participants/{t.participant_id}/interventions/ref-{secrets.token_hex(4)}", body
 
 
@@ -173,7 +175,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/v1/participants/{participant_id}/goals/{goal_id}"): Rule(
         lambda t: (
             f"/v1/participants/{t.participant_id}/goals/{t.goal_id}",
-            {"attainment": 0, "status": "active", "changed_on": TODAY},
+            {"attainment": 0, "status": "active", "changed_on": clock.today().isoformat()},
         ),
         200,
         participant_level,

@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import PARTICIPANT_ERASED
 from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.messaging.memory_bus import InProcessBus
@@ -18,12 +19,12 @@ from outcome_api.erasure import cli, service
 from outcome_api.erasure.retention import cutoff, expired
 
 UNIT = {"id": "0580-HVB01", "name": "HVB Solrosen", "type": "hvb", "municipality_code": "0580"}
-TODAY = date.today()
 PERSONNUMMER = "19811218-9876"
 
 
 def full_record(client: TestClient, **participant: Any) -> str:
     """A participant with one of everything: a corrected assessment, an ended intervention, a rated goal."""
+    today = clock.today()
     body = {"unit": UNIT, "gender": "female", "birth_year": 1981, **participant}
     participant_id = str(client.post("/v1/participants", json=body).json()["id"])
     base = f"/v1/participants/{participant_id}"
@@ -31,16 +32,16 @@ def full_record(client: TestClient, **participant: Any) -> str:
         "instrument_id": "insikt-livssituation",
         "occasion": "baseline",
         "rater": "self",
-        "assessed_on": TODAY.isoformat(),
+        "assessed_on": today.isoformat(),
         "scores": {"boende": 3},
     }
     assessment_id = client.post(f"{base}/assessments", json=assessment).json()["id"]
     assert client.put(f"{base}/assessments/{assessment_id}", json={**assessment, "scores": {"boende": 4}}).is_success
-    ended = {"unit": UNIT, "kind": "hvb", "started_on": TODAY.isoformat(), "ended_on": TODAY.isoformat()}
+    ended = {"unit": UNIT, "kind": "hvb", "started_on": today.isoformat(), "ended_on": today.isoformat()}
     assert client.put(f"{base}/interventions/REF-{participant_id}", json={**ended, "ending": "planned"}).is_success
-    goal = {"description": "Eget boende", "baseline": "HVB", "target": "Lägenhet", "set_on": TODAY.isoformat()}
+    goal = {"description": "Eget boende", "baseline": "HVB", "target": "Lägenhet", "set_on": today.isoformat()}
     goal_id = client.post(f"{base}/goals", json=goal).json()["id"]
-    rating = {"attainment": 0, "status": "achieved", "changed_on": TODAY.isoformat()}
+    rating = {"attainment": 0, "status": "achieved", "changed_on": today.isoformat()}
     assert client.patch(f"{base}/goals/{goal_id}", json=rating).is_success
     return participant_id
 
@@ -104,16 +105,17 @@ def test_only_an_administrator_may_erase(client_for: Any) -> None:
 def test_the_retention_job_erases_participants_whose_last_entry_is_past_the_period(
     client: TestClient, app: FastAPI, bus: InProcessBus, database_file: Path
 ) -> None:
+    today = clock.today()
     old = full_record(client)
     open_ended = str(client.post("/v1/participants", json={"unit": UNIT, "gender": "male"}).json()["id"])
-    still_open = {"unit": UNIT, "kind": "hvb", "started_on": TODAY.isoformat()}
+    still_open = {"unit": UNIT, "kind": "hvb", "started_on": today.isoformat()}
     assert client.put(f"/v1/participants/{open_ended}/interventions/OPEN-1", json=still_open).status_code == 201
     sessions = app.state.sessions
 
     with sessions.begin() as session:
-        assert service.purge_expired(session, years=5, today=TODAY + timedelta(days=5 * 365 - 30)) == []
+        assert service.purge_expired(session, years=5, today=today + timedelta(days=5 * 365 - 30)) == []
     with sessions.begin() as session:
-        assert service.purge_expired(session, years=5, today=TODAY + timedelta(days=5 * 366 + 1)) == [old]
+        assert service.purge_expired(session, years=5, today=today + timedelta(days=5 * 366 + 1)) == [old]
 
     assert set(rows_mentioning(database_file, old)) == {"audit_event", "outbox_message"}
     assert client.get(f"/v1/participants/{open_ended}").status_code == 200, "an open intervention keeps them"

@@ -1,11 +1,11 @@
 """Instruments as versioned, organisation-owned tables: published with an event, immutable once used."""
 
 import time
-from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import INSTRUMENT_PUBLISHED
 from insikt_common.contracts.envelope import CloudEvent
 from insikt_common.messaging.memory_bus import InProcessBus
@@ -40,7 +40,7 @@ def assess(client: TestClient, instrument_id: str, scores: dict[str, int]) -> An
         "instrument_id": instrument_id,
         "occasion": "baseline",
         "rater": "staff",
-        "assessed_on": date.today().isoformat(),
+        "assessed_on": clock.today().isoformat(),
         "scores": scores,
     }
     return participant_id, client.post(f"/v1/participants/{participant_id}/assessments", json=body)

@@ -7,13 +7,14 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import CODES_ISSUED, RESPONSE_SUBMITTED
 from insikt_common.messaging.memory_bus import InProcessBus
 from survey_api.access import codes
@@ -47,7 +48,7 @@ def _round(client: TestClient, access_mode: str = "codes", units: tuple[str, ...
     client.post(f"/v1/questionnaires/{questionnaire['id']}/publish")
     for unit in units:
         client.put(f"/v1/units/{unit}", json={"name": f"Enhet {unit}", "type": "hvb", "municipality_code": "0580"})
-    today = date.today()
+    today = clock.today()
     created = client.post(
         "/v1/rounds",
         json={
@@ -110,7 +111,7 @@ def test_codes_are_shown_once_and_stored_only_as_hashes(
     while not (events := bus.topic_messages(CODES_ISSUED.topic)) and time.monotonic() < deadline:
         time.sleep(0.02)
     [event] = [json.loads(m.value or b"") for m in events]
-    assert event["data"] == {"round_id": round_id, "unit_id": "U1", "count": 25, "issued_on": date.today().isoformat()}
+    assert event["data"] == {"round_id": round_id, "unit_id": "U1", "count": 25, "issued_on": clock.today().isoformat()}
 
 
 def test_a_code_opens_the_survey_in_english_and_answers_once(client: TestClient) -> None:
@@ -271,7 +272,7 @@ def test_a_round_not_yet_open_gets_410(client: TestClient) -> None:
     questionnaire = client.post("/v1/questionnaires", json=QUESTIONNAIRE).json()
     client.post(f"/v1/questionnaires/{questionnaire['id']}/publish")
     client.put("/v1/units/U1", json={"name": "Enhet", "type": "hvb", "municipality_code": "0580"})
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     survey_round = client.post(
         "/v1/rounds",
         json={

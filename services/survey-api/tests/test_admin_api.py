@@ -3,12 +3,13 @@
 import json
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import jsonschema
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import (
     QUESTIONNAIRE_PUBLISHED,
     ROUND_CLOSED,
@@ -73,7 +74,7 @@ def test_admin_endpoints_need_a_token_and_writes_need_the_admin_role(client: Tes
 def test_another_organisations_things_are_404(client: TestClient, bearer: Bearer) -> None:
     questionnaire = _published(client)
     client.put("/v1/units/U1", json=UNIT)
-    today = date.today()
+    today = clock.today()
     survey_round = client.post(
         "/v1/rounds",
         json={
@@ -120,7 +121,7 @@ def test_publishing_opening_closing_and_unit_changes_are_published_as_events(
     client.put("/v1/units/U1", json=UNIT)
     client.put("/v1/units/U1", json=UNIT)  # unchanged: no second event
     client.put("/v1/units/U1", json={**UNIT, "name": "Enhet Ett"})
-    today = date.today()
+    today = clock.today()
     survey_round = client.post(
         "/v1/rounds",
         json={
@@ -194,7 +195,7 @@ def test_a_round_needs_a_published_version_of_the_organisations_questionnaire(
 ) -> None:
     draft = client.post("/v1/questionnaires", json={"title": "Utkast", "item": ITEMS}).json()
     client.put("/v1/units/U1", json=UNIT)
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     body = {"title": "R", "questionnaire_id": draft["id"], "unit_ids": ["U1"], "opens_on": today, "closes_on": today}
     assert client.post("/v1/rounds", json=body).status_code == 422
     client.post(f"/v1/questionnaires/{draft['id']}/publish")

@@ -2,11 +2,12 @@
 
 import copy
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from survey_api.questionnaires.fhir import questionnaire_from_fhir, questionnaire_to_fhir
 from survey_api.questionnaires.schemas import QuestionnaireContent
 
@@ -128,7 +129,7 @@ def test_import_export_through_the_api_and_responses_as_questionnaire_responses(
     client.post(f"/v1/questionnaires/{questionnaire_id}/publish")
     assert client.get(f"/v1/questionnaires/{questionnaire_id}/fhir").json()["status"] == "active"
     client.put("/v1/units/U1", json={"name": "Enhet", "type": "lss_boende", "municipality_code": "0580"})
-    today = date.today()
+    today = clock.today()
     survey_round = client.post(
         "/v1/rounds",
         json={

@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.generate import SCHEMA_DIR
 from insikt_common.messaging.memory_bus import InProcessBus
@@ -38,7 +39,7 @@ def _survey(client: TestClient, *, closes_in_days: int = 10) -> str:
     assert client.post(f"/v1/questionnaires/{questionnaire['id']}/publish").status_code == 200
     client.put("/v1/units/U1", json={"name": "Enhet 1", "type": "hvb", "municipality_code": "0580"})
     client.put("/v1/units/U2", json={"name": "Enhet 2", "type": "hvb", "municipality_code": "0580"})
-    today = date.today()
+    today = clock.today()
     response = client.post(
         "/v1/rounds",
         json={
@@ -89,13 +90,13 @@ def test_an_accepted_response_is_published_as_a_valid_event_without_time_of_day(
     assert response.status_code == 201
     assert response.json() == {
         "submission_id": body["submission_id"],
-        "received_on": date.today().isoformat(),
+        "received_on": clock.today().isoformat(),
         "status": "accepted",
     }
 
     [event] = _events(bus, 1)
     jsonschema.validate(event, json.loads((SCHEMA_DIR / f"{RESPONSE_SUBMITTED.type}.json").read_text()))
-    assert event["time"] == f"{date.today().isoformat()}T00:00:00Z"
+    assert event["time"] == f"{clock.today().isoformat()}T00:00:00Z"
     assert event["data"]["unit"] == {
         "id": "U1",
         "name": "Enhet 1",
@@ -184,7 +185,7 @@ def test_the_stored_response_holds_no_submission_id_and_no_time_of_day(client: T
         [row] = db.execute("SELECT * FROM response").fetchall()
     stored = dict(row)
     assert body["submission_id"] not in json.dumps(stored)
-    assert stored["submitted_on"] == date.today().isoformat()
+    assert stored["submitted_on"] == clock.today().isoformat()
     assert set(stored) == {
         "id",
         "round_id",

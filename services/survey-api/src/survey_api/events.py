@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import EventSpec
 from insikt_common.contracts.envelope import new_event
 from insikt_common.messaging.outbox import add_to_outbox
@@ -14,6 +15,6 @@ from survey_api.models import outbox
 
 def emit(session: Session, spec: EventSpec, subject: str, payload: BaseModel, *, on: date | None = None) -> None:
     """Add the event; its time is midnight UTC of ``on`` (today): survey facts never carry a time of day."""
-    day = datetime.combine(on or date.today(), time.min, tzinfo=UTC)
+    day = datetime.combine(on or clock.today(), time.min, tzinfo=UTC)
     event = new_event(spec.type, f"/{SERVICE_NAME}", subject, payload, time=day)
     add_to_outbox(session, outbox, spec, event, payload)

@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.auth import Principal
 from insikt_common.contracts.catalogue import ASSESSMENT_CORRECTED, ASSESSMENT_RECORDED, EventSpec
 from insikt_common.contracts.envelope import new_event, random_id
@@ -31,7 +32,7 @@ def record(
     """Store an assessment, one row per score, and its event in the caller's transaction."""
     participant = participants.get_or_raise(session, principal, participant_id)
     instrument = instruments.get_or_raise(session, participant.organisation_id, data.instrument_id)
-    _check(instrument, data, today or date.today())
+    _check(instrument, data, today or clock.today())
     assessment = Assessment(
         id=random_id(),
         participant_id=participant.id,
@@ -66,7 +67,7 @@ def correct(
     instrument = instruments.get_or_raise(
         session, participant.organisation_id, assessment.instrument_id, assessment.instrument_version
     )
-    _check(instrument, data, today or date.today())
+    _check(instrument, data, today or clock.today())
     previous = repository.scores_of(session, [assessment.id])[assessment.id]
     repository.add_revision(
         session,
@@ -77,7 +78,7 @@ def correct(
             rater=assessment.rater,
             assessed_on=assessment.assessed_on,
             scores=previous,
-            replaced_on=today or date.today(),
+            replaced_on=today or clock.today(),
         ),
     )
     assessment.occasion, assessment.rater, assessment.assessed_on = data.occasion, data.rater, data.assessed_on

@@ -7,8 +7,8 @@ relay to publish them.
 
 import argparse
 import logging
-from datetime import date
 
+from insikt_common import clock
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.observability import configure_logging
 from outcome_api.config import SCHEMA, SERVICE_NAME, Settings
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         while True:
             with sessions.begin() as session:
                 if args.dry_run:
-                    found = service.expired_ids(session, years=args.years, today=date.today(), limit=1_000_000)
+                    found = service.expired_ids(session, years=args.years, today=clock.today(), limit=1_000_000)
                     log.info("retention: %d participants are past %d years (dry run)", len(found), args.years)
                     return 0
                 erased = service.purge_expired(session, years=args.years, limit=args.batch_size)

@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.auth import Principal, Role
 from insikt_common.contracts.catalogue import PARTICIPANT_ERASED
 from insikt_common.contracts.envelope import new_event
@@ -28,7 +29,7 @@ def erase(session: Session, principal: Principal, participant_id: str) -> None:
 
 def purge_expired(session: Session, *, years: int, today: date | None = None, limit: int = 500) -> list[str]:
     """Erase up to ``limit`` participants whose last entry is older than ``years``; returns their ids."""
-    today = today or date.today()
+    today = today or clock.today()
     expired = repository.expired_participants(session, cutoff(today, years), today, limit)
     for participant in expired:
         _erase(session, participant)
@@ -39,7 +40,7 @@ def purge_expired(session: Session, *, years: int, today: date | None = None, li
 
 def expired_ids(session: Session, *, years: int, today: date | None = None, limit: int = 500) -> list[str]:
     """Who ``purge_expired`` would erase, without erasing them."""
-    today = today or date.today()
+    today = today or clock.today()
     return [p.id for p in repository.expired_participants(session, cutoff(today, years), today, limit)]
 
 

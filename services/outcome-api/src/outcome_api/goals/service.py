@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.auth import Principal
 from insikt_common.contracts.catalogue import GOAL_SET, GOAL_UPDATED, EventSpec
 from insikt_common.contracts.envelope import new_event, random_id
@@ -31,7 +32,7 @@ def set_goal(
     errors.extend(free_text_errors(texts))
     if data.area is not None and data.area not in _known_areas(session, participant.organisation_id):
         errors.append({"field": "area", "message": "not an area of any instrument you use"})
-    if data.set_on > (today or date.today()):
+    if data.set_on > (today or clock.today()):
         errors.insert(0, {"field": "set_on", "message": "must not be in the future"})
     if errors:
         raise Unprocessable(errors)
@@ -62,7 +63,7 @@ def update_goal(
     if goal is None:
         raise NotFound(f"goal {goal_id} not found")
     history = repository.history(session, [goal.id])[goal.id]
-    errors = change_errors(goal.set_on, history[-1].changed_on, data.changed_on, today=today or date.today())
+    errors = change_errors(goal.set_on, history[-1].changed_on, data.changed_on, today=today or clock.today())
     if errors:
         raise Unprocessable(errors)
     goal.attainment, goal.status = data.attainment, data.status

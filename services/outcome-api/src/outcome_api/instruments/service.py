@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.auth import Principal
 from insikt_common.contracts.catalogue import INSTRUMENT_PUBLISHED
 from insikt_common.contracts.envelope import new_event
@@ -53,7 +54,7 @@ def create(
         raise Conflict(f"instrument id {data.id!r} is taken; choose another")
     version = 1 if owner is None else owner[1] + 1
     instrument = _checked(data, data.id, version)
-    _publish(session, instrument, principal.organisation_id, today or date.today())
+    _publish(session, instrument, principal.organisation_id, today or clock.today())
     return InstrumentRead.of(instrument)
 
 
@@ -74,7 +75,7 @@ def replace(
     if repository.in_use(session, instrument_id, version):
         raise Conflict(f"version {version} is in use by assessments and cannot change; publish a new version")
     instrument = _checked(data, instrument_id, version)
-    _publish(session, instrument, principal.organisation_id, today or date.today())
+    _publish(session, instrument, principal.organisation_id, today or clock.today())
     return InstrumentRead.of(instrument)
 
 

@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.auth import Principal
 from insikt_common.contracts.catalogue import INTERVENTION_ENDED, INTERVENTION_STARTED
 from insikt_common.contracts.envelope import new_event, random_id
@@ -35,7 +36,7 @@ def upsert(
     participant = participants.get_or_raise(session, principal, participant_id)
     require_unit(principal, data.unit.id)
     errors = free_text_errors({"external_reference": external_reference, "kind": data.kind})
-    errors += intervention_errors(data.started_on, data.ended_on, data.ending, today=today or date.today())
+    errors += intervention_errors(data.started_on, data.ended_on, data.ending, today=today or clock.today())
     if errors:
         raise Unprocessable(errors)
     unit = units.upsert(session, data.unit, principal.organisation_id)

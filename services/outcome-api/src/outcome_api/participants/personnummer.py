@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from insikt_common import clock
+
 _WRITTEN_FORM = re.compile(r"(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})")
 COORDINATION_DAY_OFFSET = 60
 """A samordningsnummer is written with 60 added to the day of birth."""
@@ -26,7 +28,7 @@ def normalise(raw: str, today: date | None = None) -> str:
     number's century is the latest that does not put the birth in the future, one further back
     after ``+`` (the separator used from the year someone turns 100).
     """
-    today = today or date.today()
+    today = today or clock.today()
     match = _WRITTEN_FORM.fullmatch(raw.strip())
     if match is None:
         raise InvalidPersonnummer("must be 10 or 12 digits, optionally with - or + before the last four")

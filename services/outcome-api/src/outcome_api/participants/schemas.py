@@ -3,6 +3,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
+from insikt_common import clock
 from insikt_common.contracts.units import UnitRef
 
 Gender = Literal["female", "male", "other", "unknown"]
@@ -19,7 +20,7 @@ class ParticipantCreate(BaseModel):
     @field_validator("birth_year")
     @classmethod
     def _not_after_this_year(cls, value: int | None) -> int | None:
-        if value is not None and value > date.today().year:
+        if value is not None and value > clock.today().year:
             raise ValueError("birth_year must not be after the current year")
         return value
 

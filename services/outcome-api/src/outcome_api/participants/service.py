@@ -4,6 +4,7 @@ from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.auth import Principal
 from insikt_common.contracts.catalogue import PARTICIPANT_REGISTERED
 from insikt_common.contracts.envelope import new_event, random_id
@@ -33,7 +34,7 @@ def register(
     A personnummer already registered in the organisation returns that participant unchanged, so
     a case system can register the same person again without creating a second identity.
     """
-    today = today or date.today()
+    today = today or clock.today()
     organisation_id = principal.organisation_id
     require_unit(principal, data.unit.id)
     personnummer_hmac = _pseudonym(data.personnummer, pseudonym_key, today)

@@ -2,10 +2,10 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.auth import Principal
 from insikt_common.contracts.survey import QuestionDefinition
 from insikt_common.errors import Conflict, NotFound
@@ -213,7 +213,7 @@ def set_publication(session: Session, round_id: str, public: bool, principal: Pr
         session,
         table_of(RoundPublication),
         ["round_id"],
-        {"round_id": round_id, "organisation_id": entry.organisation_id, "public": public, "changed_on": date.today()},
+        {"round_id": round_id, "organisation_id": entry.organisation_id, "public": public, "changed_on": clock.today()},
     )
     return PublicationRead(round_id=round_id, public=public)
 

@@ -1,9 +1,9 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.db import SessionDep
 from survey_api.access import service
 from survey_api.access.gate import Gate, admit, in_turn
@@ -94,7 +94,7 @@ async def fetch_survey(
 
     def fetch(session: Session, gate: Gate) -> SurveyForRespondent:
         admission = admit(session, gate, credential)
-        rounds.ensure_accepting(admission.survey_round, date.today())
+        rounds.ensure_accepting(admission.survey_round, clock.today())
         return service.survey_for(session, admission.survey_round, admission.unit(session), lang, accept_language)
 
     return await in_turn(request, fetch)

@@ -1,13 +1,14 @@
 """Issuing codes, resolving what a respondent holds, and the response rate per unit."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, Text, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import CODES_ISSUED
 from insikt_common.contracts.survey import CodesIssued
 from insikt_common.errors import Conflict, NotFound
@@ -49,7 +50,7 @@ def issue_codes(session: Session, organisation_id: str, round_id: str, unit_id: 
         raise Conflict(f"round {round_id} uses open links, not codes")
     if survey_round.status == "closed":
         raise Conflict(f"round {round_id} is closed")
-    today = date.today()
+    today = clock.today()
     issued = sorted({codes.generate() for _ in range(count)})
     while len(issued) < count:  # a collision within the batch: astronomically rare
         issued = sorted({*issued, codes.generate()})

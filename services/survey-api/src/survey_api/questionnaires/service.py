@@ -1,9 +1,9 @@
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import QUESTIONNAIRE_PUBLISHED
 from insikt_common.contracts.envelope import random_id
 from insikt_common.contracts.survey import OptionDefinition, QuestionDefinition, QuestionnairePublished
@@ -54,7 +54,7 @@ def publish(session: Session, organisation_id: str, questionnaire_id: str) -> Qu
     if questionnaire.status == "published":
         raise Conflict(f"questionnaire {questionnaire_id} version {questionnaire.version} is already published")
     questionnaire.status = "published"
-    questionnaire.published_on = date.today()
+    questionnaire.published_on = clock.today()
     emit(session, QUESTIONNAIRE_PUBLISHED, f"questionnaire/{questionnaire.id}", published_event(questionnaire))
     return to_read(questionnaire)
 

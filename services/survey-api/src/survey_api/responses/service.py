@@ -7,6 +7,7 @@ from sqlalchemy import Executable, Table, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import random_id
 from insikt_common.contracts.survey import AnswerValue, ResponseSubmitted
@@ -36,7 +37,7 @@ def submit(
     the request is refused before it gets there (a closed round, a used code), before the refusal.
     The code is marked used last: that locks the unit's row (``access.service.use_code``).
     """
-    today = today or date.today()
+    today = today or clock.today()
     as_written = data.answers
     data = data.model_copy(update={"answers": [_scrubbed(a) for a in data.answers]})
     key = _sha256(str(data.submission_id))

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from insikt_common import clock
 from insikt_common.contracts.catalogue import ROUND_CLOSED, ROUND_OPENED
 from insikt_common.contracts.envelope import random_id
 from insikt_common.contracts.survey import RoundClosed, RoundOpened
@@ -81,7 +82,7 @@ def close_round(session: Session, organisation_id: str, round_id: str) -> RoundR
     survey_round = get_or_raise(session, round_id, organisation_id)
     if survey_round.status != "closed":
         survey_round.status = "closed"
-        today = date.today()
+        today = clock.today()
         emit(session, ROUND_CLOSED, f"round/{round_id}", RoundClosed(round_id=round_id, closed_on=today), on=today)
     return to_read(survey_round, unit_ids_of(session, round_id))
 
