@@ -1,7 +1,9 @@
 """reporting's consumer on real Kafka and PostgreSQL: exactly-once effects, dead letters."""
 
+import gc
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -217,4 +219,31 @@ def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_
         assert again.poll(0.5, 100) == [], "the group's committed offsets hold for its shares"
     finally:
         again.close()
+        bus.close()
+
+
+def test_a_poll_that_waits_in_vain_keeps_nothing_of_its_caller_alive(kafka_bootstrap: str, topic_prefix: str) -> None:
+    """A consumer's stack holds its transaction's events; a timed-out wait for a fetch must not keep
+    them until a garbage collection (the rebuild collects only between transactions)."""
+    bus = KafkaBus(kafka_bootstrap, client_id="test-idle", topic_prefix=topic_prefix, partitions=1)
+    topic = RESPONSE_SUBMITTED.topic
+    bus.ensure_topics([topic])
+    subscription = bus.subscribe([topic], f"idle-{uuid.uuid4().hex[:6]}")
+
+    class Held:
+        """Stands for what a consumer holds while it polls."""
+
+    def poll_while_holding() -> weakref.ref[Held]:
+        held = Held()
+        for _ in range(5):  # the topic is empty: each wait for a fetch times out
+            assert subscription.poll(0.2, 10) == []
+        return weakref.ref(held)
+
+    gc.disable()
+    try:
+        held = poll_while_holding()
+        assert held() is None, "the caller's locals are kept by a reference cycle"
+    finally:
+        gc.enable()
+        subscription.close()
         bus.close()
