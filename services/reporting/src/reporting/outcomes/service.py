@@ -81,16 +81,18 @@ class _UnitData:
 
 
 def _family(data: _UnitData, requested: Member) -> list[Member]:
-    """The unit's reports that could be subtracted from the requested one, or it from them: the whole
-    unit's and, for a programme, its own and all programmes' together, each for all time and every year
-    (another programme's never nests in this one's). An all-time report is set beside all-time ones
-    only: no year's report is an outer one of it (``differencing._nested``)."""
+    """The unit's reports that could be subtracted from the requested one, or it from them, or added
+    up to another: the whole unit's and, for a programme, every programme's and all programmes'
+    together, each for all time and every year. A whole-unit report for all time is set beside
+    all-time ones only: no year's report is an outer one of it (``differencing._nested``), and it is
+    never withheld for the others' sake."""
     years: list[int | None] = [ALL_TIME]
-    if requested.year is not ALL_TIME:
-        years += sorted(data.years() | {requested.year})
+    if requested != Member(WHOLE_UNIT, ALL_TIME):
+        years += sorted(data.years() | ({requested.year} if requested.year is not ALL_TIME else set()))
     programmes: list[str | None] = [WHOLE_UNIT]
-    if requested.programme is not None:
-        programmes += [ALL_PROGRAMMES, requested.programme]
+    if (programme := requested.programme) is not None:
+        kinds = {i.kind for i in data.interventions if i.kind is not None} | {programme}
+        programmes += [ALL_PROGRAMMES, *sorted(kinds)]
     return [Member(p, y) for p in programmes for y in years]
 
 
