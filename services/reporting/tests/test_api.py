@@ -297,3 +297,5 @@ def test_programmes_that_share_a_participant_do_not_give_that_participant_away(t
         for programme in ("hvb", "eftervård"):
             report = client.get(path, params={"programme": programme}, headers=ADMIN).json()
             assert report["participants"] == {"value": None, "suppressed": "complementary"}, programme
+        refused = client.get(path, params={"programme": "*"}, headers=ADMIN)  # all programmes: compared, not shown
+        assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "query.programme"

@@ -11,14 +11,12 @@ section is withheld (the unit's whole report, and all time, stay as they are); a
 section is withheld where the unit minus all its programmes together would.
 
 Programmes may share participants (one who moved from a placement to aftercare is in both), so
-their participants, assessments and goals need not add up to the unit's. Where the programmes'
-counts added up differ from the unit's by 1 to k − 1 (those counted twice, less those in no
-programme), every programme's section is withheld. Their endings always add up to the unit's (each
-intervention is of one programme), so those get complementary suppression over the programmes, as
-over the years.
+their counts need not add up to the unit's. Where all the programmes' counts added up differ from
+the unit's by 1 to k − 1 (participants counted twice, less those in no programme; for endings, the
+interventions of no programme), every programme's section is withheld as well.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -36,11 +34,6 @@ ADDITIVE_OVER_YEARS = frozenset({"area", "endings"})
 """Sections whose counts for the years add up to all time (each assessment or ending has one date)."""
 CUMULATIVE_OVER_YEARS = frozenset({"goals"})
 """Sections that hold everything up to the end of the year: a year's sit inside every later year's."""
-ADDITIVE_OVER_PROGRAMMES = frozenset({"endings"})
-"""Sections whose counts for the programmes, and for the interventions of no programme, add up to the
-unit's (each intervention is of one programme or of none)."""
-WITHOUT_PROGRAMME = "without a programme"
-"""The interventions of no programme: no report of their own, but the unit's minus the programmes'."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +48,9 @@ def withheld(family: Mapping[Member, Mapping[Section, tuple[int, ...]]], request
     A section's counts are a tuple (a change row: participants, improved, unchanged, worse); a
     section a member does not have counts as zeros.
     """
-    by_nesting = {m: _withheld_by_nesting(family, m, k) for m in family if m.programme != ALL_PROGRAMMES}
-    return by_nesting[requested] | set(_hidden_by_sums(family, requested, by_nesting, k))
+    row = [m for m in family if m.programme == requested.programme]
+    by_nesting = {m: _withheld_by_nesting(family, m, k) for m in row}
+    return by_nesting[requested] | set(_hidden_by_years(family, requested, by_nesting, k))
 
 
 def _withheld_by_nesting(
@@ -64,8 +58,9 @@ def _withheld_by_nesting(
 ) -> set[Section]:
     mine = family[member]
     out: set[Section] = set()
+    candidates = [m for m in family if m != member and m.programme in (WHOLE_UNIT, member.programme)]
     for section in mine:
-        outers = (m for m in family if m != member and _nested(member, m, section[0]))
+        outers = (m for m in candidates if _nested(member, m, section[0]))
         if any(_small_difference(mine[section], family[outer].get(section), k) for outer in outers):
             out.add(section)
     if member.programme not in (WHOLE_UNIT, ALL_PROGRAMMES):
@@ -74,11 +69,9 @@ def _withheld_by_nesting(
             out.update(s for s in mine if _small_difference(family[programmes].get(s, ()), family[unit].get(s), k))
         each = [m for m in family if m.year == member.year and m.programme not in (WHOLE_UNIT, ALL_PROGRAMMES)]
         if unit in family and len(each) > 1:
-            for section in mine:
-                if section[0] in ADDITIVE_OVER_PROGRAMMES:
-                    continue  # they add up exactly: complementary suppression, in _hidden_by_sums
-                if _small_difference(_added(family[m].get(section, ()) for m in each), family[unit].get(section), k):
-                    out.add(section)
+            out.update(
+                s for s in mine if _small_difference(_added(family[m].get(s, ()) for m in each), family[unit].get(s), k)
+            )
     return out
 
 
@@ -102,53 +95,32 @@ def _small_difference(a: tuple[int, ...], b: tuple[int, ...] | None, k: int) -> 
     return any(0 < abs(x - y) < k for x, y in zip_longest(a, b or (), fillvalue=0))
 
 
-def _hidden_by_sums(
+def _hidden_by_years(
     family: Mapping[Member, Mapping[Section, tuple[int, ...]]],
     requested: Member,
     by_nesting: Mapping[Member, set[Section]],
     k: int,
 ) -> Iterable[Section]:
-    """Complementary suppression, count by count, over the sums the family's reports make: all time
-    is the sum of the years, and the unit's endings the sum of its programmes'. A member withheld
-    (small, or by nesting) must not be the total minus the other members. The unit's whole report is
-    never withheld for the others' sake; the programmes are in the family only when one of theirs is
-    asked for (``outcomes.service._family``)."""
-    if requested == Member(WHOLE_UNIT, ALL_TIME):
+    """Complementary suppression over years, count by count: all time is the sum of the years, so
+    a year withheld (small, or by nesting) must not be all time minus the other years."""
+    if requested.year is ALL_TIME:
         return []
-    years = sorted({m.year for m in family if m.year is not None})
-    programmes = sorted({m.programme for m in family if m.programme not in (WHOLE_UNIT, ALL_PROGRAMMES)})
+    years = sorted(m.year for m in by_nesting if m.year is not None)
+    members: dict[int | None, Member] = {y: Member(requested.programme, y) for y in (ALL_TIME, *years)}
     found = []
     for section in family[requested]:
-        equations: list[Equation[Hashable]] = []
-        if section[0] in ADDITIVE_OVER_YEARS and years:
-            equations += [
-                Equation(Member(p, ALL_TIME), tuple(Member(p, y) for y in years)) for p in (WHOLE_UNIT, *programmes)
-            ]
-        counts: dict[Hashable, tuple[int, ...]] = {}
-        if section[0] in ADDITIVE_OVER_PROGRAMMES and programmes:
-            for y in (ALL_TIME, *years):
-                added = _added(family.get(Member(p, y), {}).get(section, ()) for p in programmes)
-                unit = family.get(Member(WHOLE_UNIT, y), {}).get(section, ())
-                rest = (WITHOUT_PROGRAMME, y)
-                counts[rest] = tuple(u - a for u, a in zip_longest(unit, added, fillvalue=0))
-                parts: tuple[Hashable, ...] = (*(Member(p, y) for p in programmes), rest)
-                equations.append(Equation(Member(WHOLE_UNIT, y), parts))
-        if not equations:
+        if section[0] not in ADDITIVE_OVER_YEARS:
             continue
-        for equation in equations:
-            for m in (equation.total, *equation.parts):
-                counts.setdefault(m, family.get(m, {}).get(section, ()) if isinstance(m, Member) else ())
-        withheld_already = {m for m in counts if isinstance(m, Member) and section in by_nesting.get(m, set())}
-        for column in zip_longest(*counts.values(), fillvalue=0):
-            protected = protect(
-                dict(zip(counts, column, strict=True)),
-                equations,
+        rows = {y: family.get(m, {}).get(section, ()) for y, m in members.items()}
+        withheld_already = {y for y, m in members.items() if section in by_nesting.get(m, set())}
+        for column in zip_longest(*rows.values(), fillvalue=0):
+            cells = protect(
+                dict(zip(rows, column, strict=True)),
+                [Equation(ALL_TIME, tuple(years))],
                 k,
                 also_primary=withheld_already,
-                # No report shows them, so withholding them would protect nothing.
-                reluctant=[m for m in counts if not isinstance(m, Member)],
             )
-            if protected[requested].suppressed == COMPLEMENTARY:  # a small count is withheld anyway
+            if cells[requested.year].suppressed == COMPLEMENTARY:  # a small count is withheld anyway
                 found.append(section)
                 break
     return found

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from insikt_common.auth import Principal
+from insikt_common.errors import Unprocessable, field_error
 from reporting import access
 from reporting.directory import repository as directory
 from reporting.directory.models import UnitEntry
@@ -39,6 +40,9 @@ def unit_report(
     ``year`` to one calendar year. A section is withheld where another report of the unit could be
     subtracted from it to single out fewer than k participants (``differencing``).
     """
+    if programme == ALL_PROGRAMMES:
+        # All programmes together are compared, never shown: the unit minus them is those in none.
+        raise Unprocessable([field_error("query.programme", f"{ALL_PROGRAMMES!r} is not a programme")])
     unit = directory.get_or_raise(session, unit_id)
     organisation = unit.organisation_id or repository.organisation_of_unit(session, unit_id)
     access.check_unit(principal, organisation, unit_id, public=False)
@@ -82,16 +86,15 @@ class _UnitData:
 
 def _family(data: _UnitData, requested: Member) -> list[Member]:
     """The unit's reports that could be subtracted from the requested one, or it from them, or added
-    up to another: the whole unit's and, for a programme, every programme's and all programmes'
-    together, each for all time and every year. A whole-unit report for all time is set beside
-    all-time ones only: no year's report is an outer one of it (``differencing._nested``), and it is
-    never withheld for the others' sake."""
+    up against the unit's: the whole unit's and, for a programme, every programme's and all
+    programmes' together, each for all time and every year. An all-time report is set beside all-time
+    ones only: no year's report is an outer one of it (``differencing._nested``)."""
     years: list[int | None] = [ALL_TIME]
-    if requested != Member(WHOLE_UNIT, ALL_TIME):
-        years += sorted(data.years() | ({requested.year} if requested.year is not ALL_TIME else set()))
+    if requested.year is not ALL_TIME:
+        years += sorted(data.years() | {requested.year})
     programmes: list[str | None] = [WHOLE_UNIT]
     if (programme := requested.programme) is not None:
-        kinds = {i.kind for i in data.interventions if i.kind is not None} | {programme}
+        kinds = {i.kind for i in data.interventions if i.kind not in (None, ALL_PROGRAMMES)} | {programme}
         programmes += [ALL_PROGRAMMES, *sorted(kinds)]
     return [Member(p, y) for p in programmes for y in years]
 
