@@ -191,7 +191,8 @@ class KafkaSubscription:
         # frames, and they keep their locals once they return. Polled from the consumer's own thread,
         # the cycle held everything the consumer's stack held (a transaction's decoded events, its
         # session) until the garbage collector walked it all: the rebuild spent a tenth of its time
-        # there. Polled from a thread of its own, the cycle holds that thread's few frames.
+        # there. Polled from a thread of its own, the cycle holds that thread's frames and the one
+        # poll's records.
         self._poller = ThreadPoolExecutor(1, thread_name_prefix="kafka-poll")
 
     def poll(self, timeout_s: float, max_records: int) -> list[IncomingMessage]:
@@ -247,7 +248,7 @@ class KafkaSubscription:
         self._consumer.commit()
 
     def close(self) -> None:
-        try:
-            self._consumer.close(autocommit=False)
-        finally:
-            self._poller.shutdown()
+        # A poll still running (its caller interrupted) ends within its timeout; the consumer is
+        # closed only after it, never beside it.
+        self._poller.shutdown(wait=True)
+        self._consumer.close(autocommit=False)
