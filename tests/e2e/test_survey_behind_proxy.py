@@ -33,3 +33,6 @@ def test_the_lockout_counts_the_forwarded_client_not_the_proxy(
         assert access("198.51.100.7") == 404, "another respondent behind the same proxy is not locked out"
         # The proxy appends the address it saw; what the client wrote before it is not believed.
         assert access("198.51.100.7, 203.0.113.5") == 429
+    log = (tmp_path / "survey-api.log").read_text()
+    assert "/v1/access" in log, "the requests are logged"
+    assert "203.0.113.5" not in log and "198.51.100.7" not in log, "no client address in the log"
