@@ -121,3 +121,18 @@ def test_the_endings_of_interventions_of_no_programme_are_not_the_unit_s_minus_t
     assert all(ENDINGS in withheld(family, Member(p, ALL_TIME), K) for p in "ab")  # 22 − 10 − 10 = 2
     family[UNIT] = family[ALL] = {ENDINGS: (25,)}
     assert not any(ENDINGS in withheld(family, Member(p, ALL_TIME), K) for p in "ab")
+
+
+def test_a_year_with_nothing_is_not_the_complement_of_a_small_one() -> None:
+    # The programme's 3 endings of 2025 are withheld. Its 2023 holds none, and withholding that 0
+    # beside them would hide nothing (the unit's 2023 report shows 0, so the programme's is 0 too):
+    # the 10 of 2024 are withheld instead.
+    programme = {ALL_TIME: 23, 2023: 0, 2024: 10, 2025: 3, 2026: 10}
+    unit = {ALL_TIME: 83, 2023: 0, 2024: 30, 2025: 23, 2026: 30}
+    family = {}
+    for year, ended in programme.items():
+        family[Member("hvb", year)] = family[Member(ALL_PROGRAMMES, year)] = {ENDINGS: (ended,)}
+        family[Member(WHOLE_UNIT, year)] = {ENDINGS: (unit[year],)}
+    assert ENDINGS in withheld(family, Member("hvb", 2024), K)
+    assert ENDINGS not in withheld(family, Member("hvb", 2023), K)
+    assert ENDINGS not in withheld(family, Member("hvb", 2026), K)

@@ -114,11 +114,14 @@ def _hidden_by_years(
         rows = {y: family.get(m, {}).get(section, ()) for y, m in members.items()}
         withheld_already = {y for y, m in members.items() if section in by_nesting.get(m, set())}
         for column in zip_longest(*rows.values(), fillvalue=0):
+            counts = dict(zip(rows, column, strict=True))
             cells = protect(
-                dict(zip(rows, column, strict=True)),
+                counts,
                 [Equation(ALL_TIME, tuple(years))],
                 k,
                 also_primary=withheld_already,
+                # A zero hides little: the unit's own report for that year may show 0, which bounds it.
+                reluctant=[y for y, count in counts.items() if count == 0],
             )
             if cells[requested.year].suppressed == COMPLEMENTARY:  # a small count is withheld anyway
                 found.append(section)
