@@ -2,11 +2,14 @@
 
 import uuid
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel
 
 from insikt_common import clock
 from insikt_common.contracts.catalogue import (
+    INTERVENTION_STARTED,
+    PARTICIPANT_REGISTERED,
     QUESTIONNAIRE_PUBLISHED,
     RESPONSE_SUBMITTED,
     ROUND_OPENED,
@@ -14,6 +17,7 @@ from insikt_common.contracts.catalogue import (
     key_of,
 )
 from insikt_common.contracts.envelope import CloudEvent, new_event
+from insikt_common.contracts.outcome import InterventionStarted, ParticipantRegistered
 from insikt_common.contracts.survey import (
     AnswerValue,
     OptionDefinition,
@@ -23,6 +27,8 @@ from insikt_common.contracts.survey import (
     RoundOpened,
 )
 from insikt_common.contracts.units import UnitRef
+
+Gender = Literal["female", "male", "other", "unknown"]
 
 
 def response_submitted(round_id: str, unit_id: str, code: str = "1") -> CloudEvent:
@@ -41,6 +47,29 @@ def response_submitted(round_id: str, unit_id: str, code: str = "1") -> CloudEve
 def event(spec: EventSpec, payload: BaseModel, source: str = "/test") -> CloudEvent:
     """Any catalogued event, with the envelope its producer would give it."""
     return new_event(spec.type, source, f"{spec.key_field.split('.')[0]}/{key_of(spec, payload)}", payload)
+
+
+def participant_joined(
+    participant_id: str, unit: UnitRef, kind: str, *, registered: bool = True, gender: Gender = "unknown"
+) -> list[CloudEvent]:
+    """A participant of ``unit`` (registered, unless already) starting an intervention of ``kind``."""
+    organisation_id = unit.organisation_id or "org-test"
+    started = InterventionStarted(
+        intervention_id=f"{participant_id}-{kind}",
+        participant_id=participant_id,
+        organisation_id=organisation_id,
+        unit_id=unit.id,
+        kind=kind,
+        referring_municipality_code=None,
+        started_on=date(2026, 2, 1),
+    )
+    joined = [event(INTERVENTION_STARTED, started)]
+    if registered:
+        participant = ParticipantRegistered(
+            participant_id=participant_id, organisation_id=organisation_id, unit=unit, birth_year=1990, gender=gender
+        )
+        joined.insert(0, event(PARTICIPANT_REGISTERED, participant))
+    return joined
 
 
 SCALE = [

@@ -67,7 +67,15 @@ from reporting.outcomes import service as outcomes
 from reporting.survey_results import service as surveys
 from reporting.survey_results.tables_cache import TablesCache
 from tests.infra import ServiceDatabase, migrated_engine
-from tests.integration.events import GENDER, SCALE, event, questionnaire_published, response, round_opened
+from tests.integration.events import (
+    GENDER,
+    SCALE,
+    event,
+    participant_joined,
+    questionnaire_published,
+    response,
+    round_opened,
+)
 
 ORG = "org-test"
 ADMIN = Principal(subject="t", organisation_id=ORG, roles=frozenset({Role.ADMIN}), unit_ids=frozenset())
@@ -544,22 +552,7 @@ def test_outcome_report_counts_change_goals_and_endings_and_forgets_the_erased(
 
     # Two more participants, in another programme: the unit's 12 minus the hvb programme's 10 would
     # give the other programme's 2 away, so the programme report withholds its participant count.
-    others = []
-    for i in (20, 21):
-        pid = f"{unit.id}-p{i}"
-        registered = ParticipantRegistered(
-            participant_id=pid, organisation_id=ORG, unit=unit, birth_year=1990, gender="male"
-        )
-        started = InterventionStarted(
-            intervention_id=f"{pid}-x",
-            participant_id=pid,
-            organisation_id=ORG,
-            unit_id=unit.id,
-            kind="öppenvård",
-            referring_municipality_code=None,
-            started_on=date(2026, 2, 1),
-        )
-        others += [_e(PARTICIPANT_REGISTERED, registered), _e(INTERVENTION_STARTED, started)]
+    others = [e for i in (20, 21) for e in participant_joined(f"{unit.id}-p{i}", unit, "öppenvård", gender="male")]
     _publish(bus, others)
     _consume_until(consumer, lambda: (_read(engine, report) or {}).get("participants", {}).get("value") == 12)
     programme = _read(engine, lambda s: outcomes.unit_report(s, unit.id, 5, ADMIN, programme="hvb-placering"))

@@ -15,15 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from insikt_common.auth import mint_token
-from insikt_common.contracts.catalogue import (
-    INTERVENTION_STARTED,
-    PARTICIPANT_REGISTERED,
-    UNIT_UPSERTED,
-    key_of,
-    spec_for_type,
-)
+from insikt_common.contracts.catalogue import UNIT_UPSERTED, key_of, spec_for_type
 from insikt_common.contracts.envelope import CloudEvent
-from insikt_common.contracts.outcome import InterventionStarted, ParticipantRegistered
 from insikt_common.contracts.survey import QuestionDefinition, UnitUpserted
 from insikt_common.contracts.units import UnitRef
 from insikt_common.messaging.bus import OutgoingMessage
@@ -32,7 +25,15 @@ from insikt_common.migrations import upgrade
 from reporting.config import Settings
 from reporting.main import create_app
 from reporting.prestart import MIGRATIONS
-from tests.integration.events import GENDER, SCALE, event, questionnaire_published, response, round_opened
+from tests.integration.events import (
+    GENDER,
+    SCALE,
+    event,
+    participant_joined,
+    questionnaire_published,
+    response,
+    round_opened,
+)
 
 SECRET = "test-auth-secret-0123456789abcdef0123456789"
 ORG = "org-a"
@@ -272,25 +273,9 @@ def test_programmes_that_share_a_participant_do_not_give_that_participant_away(t
     """Everyone at the unit is in a programme and one participant is in both: the two programmes'
     counts added up, minus the unit's, would single that participant out."""
     hvb = UnitRef(id="0580-HVB", name="HVB", type="hvb", municipality_code="0580", organisation_id=ORG)
-    kinds = ["hvb"] * 10 + ["eftervård"] * 9 + ["hvb", "eftervård"]
-    events: list[CloudEvent] = []
-    for n, kind in enumerate(kinds):
-        pid = f"p{min(n, 19)}"  # the last two interventions are the same participant's
-        if n < 20:
-            registered = ParticipantRegistered(
-                participant_id=pid, organisation_id=ORG, unit=hvb, birth_year=1990, gender="unknown"
-            )
-            events.append(event(PARTICIPANT_REGISTERED, registered))
-        started = InterventionStarted(
-            intervention_id=f"i{n}",
-            participant_id=pid,
-            organisation_id=ORG,
-            unit_id=hvb.id,
-            kind=kind,
-            referring_municipality_code=None,
-            started_on=date(2026, 2, 1),
-        )
-        events.append(event(INTERVENTION_STARTED, started))
+    events = [e for n in range(10) for e in participant_joined(f"p{n}", hvb, "hvb")]
+    events += [e for n in range(10, 19) for e in participant_joined(f"p{n}", hvb, "eftervård")]
+    events += [*participant_joined("p19", hvb, "hvb"), *participant_joined("p19", hvb, "eftervård", registered=False)]
     path = f"/v1/reports/outcomes/units/{hvb.id}"
     with _serving(tmp_path, events, path) as client:
         assert client.get(path, headers=ADMIN).json()["participants"] == {"value": 20, "suppressed": None}
