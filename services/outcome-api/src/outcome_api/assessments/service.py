@@ -67,7 +67,8 @@ def correct(
     instrument = instruments.get_or_raise(
         session, participant.organisation_id, assessment.instrument_id, assessment.instrument_version
     )
-    _check(instrument, data, today or clock.today())
+    today = today or clock.today()  # one day for the check and the replaced version, even at midnight
+    _check(instrument, data, today)
     previous = repository.scores_of(session, [assessment.id])[assessment.id]
     repository.add_revision(
         session,
@@ -78,7 +79,7 @@ def correct(
             rater=assessment.rater,
             assessed_on=assessment.assessed_on,
             scores=previous,
-            replaced_on=today or clock.today(),
+            replaced_on=today,
         ),
     )
     assessment.occasion, assessment.rater, assessment.assessed_on = data.occasion, data.rater, data.assessed_on
