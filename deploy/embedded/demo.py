@@ -133,6 +133,7 @@ def _participant(rng: random.Random, outcome: httpx.Client, unit: dict[str, str]
         )
     ).json()
     instrument = _ok(outcome.get("/v1/instruments")).json()[0]
+    today = clock.today()
     baseline = {area["code"]: rng.randint(2, 6) for area in instrument["areas"]}
     later = {area: min(10, score + rng.randint(-1, 3)) for area, score in baseline.items()}
     for occasion, scores, days_ago in (("baseline", baseline, 120), ("follow_up", later, 10)):
@@ -143,17 +144,17 @@ def _participant(rng: random.Random, outcome: httpx.Client, unit: dict[str, str]
                     "instrument_id": instrument["id"],
                     "occasion": occasion,
                     "rater": "joint",
-                    "assessed_on": (clock.today() - timedelta(days=days_ago)).isoformat(),
+                    "assessed_on": (today - timedelta(days=days_ago)).isoformat(),
                     "scores": scores,
                 },
             )
         )
     base = f"/v1/participants/{participant['id']}"
-    started = clock.today() - timedelta(days=130)
+    started = today - timedelta(days=130)
     intervention = {"unit": unit, "kind": "oppenvard", "started_on": started.isoformat()}
     if rng.random() < 0.3:
         ending = rng.choice(["planned", "planned", "unplanned", "moved"])
-        intervention |= {"ended_on": (clock.today() - timedelta(days=5)).isoformat(), "ending": ending}
+        intervention |= {"ended_on": (today - timedelta(days=5)).isoformat(), "ending": ending}
     _ok(outcome.put(f"{base}/interventions/DEMO-{participant['id'][:8]}", json=intervention))
     goal = _ok(
         outcome.post(
@@ -171,7 +172,7 @@ def _participant(rng: random.Random, outcome: httpx.Client, unit: dict[str, str]
     rating = {
         "attainment": attainment,
         "status": "active",
-        "changed_on": (clock.today() - timedelta(days=10)).isoformat(),
+        "changed_on": (today - timedelta(days=10)).isoformat(),
     }
     _ok(outcome.patch(f"{base}/goals/{goal['id']}", json=rating))
 
