@@ -225,6 +225,12 @@ def server_command(service: Service) -> tuple[str, list[str]]:
     return last[1], last[2:]
 
 
+def console_scripts(service: Service) -> dict[str, str]:
+    """The service's ``[project.scripts]``: command name → ``module:function``."""
+    scripts: dict[str, str] = service.pyproject["project"].get("scripts", {})
+    return scripts
+
+
 def option(arguments: list[str], name: str) -> str | None:
     for i, argument in enumerate(arguments):
         if argument == name and i + 1 < len(arguments):
@@ -402,7 +408,7 @@ def test_image_migrates_with_the_services_own_prestart_before_serving(service: S
         f"runs {[shlex.join(step) for step in steps]}"
     )
     script = steps[0][0]
-    scripts: dict[str, str] = service.pyproject["project"].get("scripts", {})
+    scripts = console_scripts(service)
     assert script in scripts, (
         f"{service.dockerfile.relative_to(ROOT)}: CMD runs {script!r}, which services/{service.name}/pyproject.toml "
         f"does not declare in [project.scripts] (it declares {sorted(scripts)})"
@@ -427,7 +433,7 @@ def test_image_serves_the_app_factory(service: Service) -> None:
     if server != "uvicorn":
         # The service's own server (survey-api-serve): it builds the app with the factory and turns
         # uvicorn's access log off itself.
-        scripts: dict[str, str] = service.pyproject["project"].get("scripts", {})
+        scripts = console_scripts(service)
         assert server in scripts and scripts[server].startswith(f"{service.package}."), (
             f"{dockerfile}: CMD serves with {server!r}, neither uvicorn nor a console script of {service}"
         )
