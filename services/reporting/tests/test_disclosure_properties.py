@@ -53,6 +53,61 @@ def test_no_withheld_count_is_the_only_unknown_of_a_published_sum(units: list[di
     assert _recoverable(cells, equations) == []
 
 
+def _worked_out_from_marks(cells: Mapping[Key, Cell], equations: Sequence[Equation[Key]], k: int) -> list[str]:
+    """Counts withheld as fewer than k that a reader can still pin down: the total less the shown
+    parts leaves the withheld ones a sum that only one value of the count fits, knowing that a
+    count withheld as fewer than k is 1 to k − 1 and that a complementary one is 0 or k and more."""
+    found = []
+    for equation in equations:
+        total = cells[equation.total].value
+        if total is None:
+            continue
+        withheld = [p for p in equation.parts if cells[p].value is None]
+        rest = total - sum(v for p in equation.parts if (v := cells[p].value) is not None)
+        for i, part in enumerate(withheld):
+            if cells[part].suppressed != BELOW_K:
+                continue
+            others = withheld[:i] + withheld[i + 1 :]
+            fits = [v for v in range(1, k) if _can_add_up(rest - v, [cells[o].suppressed for o in others], k)]
+            if len(fits) == 1:
+                found.append(f"{part} = {fits[0]} from {equation.total}")
+    return found
+
+
+def _can_add_up(target: int, marks: list[str | None], k: int) -> bool:
+    """Whether counts with these marks can add up to ``target``: the small ones to anything from
+    1 each to k − 1 each, the complementary ones to 0 or to anything from k."""
+    small = sum(1 for mark in marks if mark == BELOW_K)
+    complementary = len(marks) > small
+    return any(
+        rest == 0 or (complementary and rest >= k) for rest in (target - s for s in range(small, small * (k - 1) + 1))
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(municipality)
+def test_no_count_withheld_as_small_can_be_pinned_down_from_its_marks(units: list[dict[str, int]]) -> None:
+    counts, equations = _table(units)
+    cells = protect(counts, equations, K)
+    assert _worked_out_from_marks(cells, equations, K) == []
+
+
+def test_a_zero_is_never_the_complement_of_a_small_count() -> None:
+    # Withholding the 0 beside the 3 would publish 23 - 12 - 8 = 3 as "fewer than k" plus a
+    # complementary count, which cannot be 1 to 4, so is 0: the 3 could be read off.
+    counts = {"n": 23, "a": 3, "b": 0, "c": 12, "d": 8}
+    cells = protect(counts, [Equation("n", ("a", "b", "c", "d"))], K)
+    assert [key for key, cell in cells.items() if cell.value is None] == ["a", "d"]
+    assert _worked_out_from_marks(cells, [Equation("n", ("a", "b", "c", "d"))], K) == []
+
+
+def test_two_ones_take_a_third_count_with_them() -> None:
+    # Two counts withheld as fewer than k that add up to 2 are 1 and 1.
+    counts = {"n": 12, "a": 1, "b": 1, "c": 10, "d": 0}
+    cells = protect(counts, [Equation("n", ("a", "b", "c", "d"))], K)
+    assert [key for key, cell in cells.items() if cell.value is None] == ["a", "b", "c"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(municipality)
 def test_every_small_count_is_withheld_and_every_shown_count_is_true(units: list[dict[str, int]]) -> None:
@@ -97,21 +152,36 @@ def _protect_by_sweeps(
                 changed = True
         for equation in equations:
             members = (equation.total, *equation.parts)
-            if sum(1 for m in members if m in hidden) != 1:
+            if sum(1 for m in members if m in hidden) != 1 and not _pinned(equation, hidden, small, counts, k):
                 continue
             visible = sorted(
-                (part for part in set(equation.parts) if part not in hidden),
+                (part for part in set(equation.parts) if part not in hidden and counts[part] != 0),
                 key=lambda p: (p in set(reluctant), counts[p], str(p)),
             )
             if equation.hide_total_first and equation.total not in hidden:
-                hidden.add(equation.total)
+                target = equation.total
             else:
-                hidden.add(visible[0] if visible else equation.total)
-            changed = True
+                target = visible[0] if visible else equation.total
+            changed = changed or target not in hidden
+            hidden.add(target)
     return {
         key: (Cell(None, BELOW_K if key in small else "complementary") if key in hidden else Cell(count))
         for key, count in counts.items()
     }
+
+
+def _pinned(equation: Equation[Key], hidden: set[Key], small: set[Key], counts: Mapping[Key, int], k: int) -> bool:
+    """The total is shown and its hidden parts are all at the least (1 when small, k otherwise) or,
+    all small, at the most (k − 1) their marks allow."""
+    if equation.total in hidden:
+        return False
+    parts = [p for p in equation.parts if p in hidden]
+    if not any(p in small for p in parts):
+        return False
+    least = sum(1 if p in small else k for p in parts)
+    most = sum(k - 1 for p in parts) if all(p in small for p in parts) else None
+    hidden_sum = sum(counts[p] for p in parts)
+    return hidden_sum <= least or hidden_sum == most
 
 
 @st.composite

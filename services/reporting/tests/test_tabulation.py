@@ -76,6 +76,21 @@ def test_a_small_unit_is_withheld_and_a_sibling_goes_with_it() -> None:
     assert figures[("unit", "B")].questions["bemotande"].share is None
 
 
+def test_a_zero_never_protects_a_small_count() -> None:
+    # 0580's 9 answers of "2" are A's 6, B's 0 and C's 3. Withholding B's 0 with C's 3 would leave
+    # 9 − 6 = 3 to a count marked fewer than k and one marked complementary, which is 0 or at least
+    # k: the 3 could be read off. A's 6 goes instead.
+    units = {
+        "A": UnitCounts(24, {"bemotande": {"1": 8, "2": 6, "3": 5, "9": 5}}),
+        "B": UnitCounts(3, {"bemotande": {"1": 3}}),
+        "C": UnitCounts(8, {"bemotande": {"1": 5, "2": 3}}),
+    }
+    figures = _round(units, {"A": "0580", "B": "0580", "C": "0580"}, questions=(SATISFACTION,))
+    assert figures[("unit", "C")].questions["bemotande"].answers["2"] == Cell(None, BELOW_K)
+    assert figures[("unit", "A")].questions["bemotande"].answers["2"] == Cell(None, COMPLEMENTARY)
+    assert "2" not in figures[("unit", "B")].questions["bemotande"].answers
+
+
 def test_a_small_vet_inte_count_hides_the_n_and_keeps_the_share() -> None:
     units = {"A": UnitCounts(14, {"bemotande": {"1": 6, "2": 6, "9": 2}})}
     figures = _round(units, {"A": "0580"})

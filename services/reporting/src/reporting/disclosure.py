@@ -3,6 +3,12 @@
 A count from fewer than ``k`` people is suppressed (primary suppression). When a suppressed
 count could be worked out from a published total and its published siblings, the smallest
 published sibling is suppressed as well (complementary suppression).
+
+Every withheld cell is marked with why, so a reader knows that a count withheld as fewer than k
+is 1 to k − 1 and that a complementary one is not. A complement is therefore never a 0 (the
+total minus the shown parts would be the small count itself), and where the withheld parts of a
+sum could only be the smallest (1 each, and k for each complement) or, without a complement, the
+largest (k − 1 each) counts their marks allow, one more part is withheld.
 """
 
 import heapq
@@ -26,25 +32,6 @@ class Cell:
 
 def suppress_total(total: int, k: int) -> Cell:
     return Cell(total) if total >= k else Cell(None, BELOW_K)
-
-
-def suppress_breakdown(counts: Mapping[str, int], total: int, k: int) -> dict[str, Cell]:
-    """Suppress the counts of one breakdown that adds up to a published ``total``.
-
-    When the total itself is below k, every cell goes with it.
-    """
-    if total < k:
-        return {name: Cell(None, BELOW_K) for name in counts}
-    primary = {name for name, count in counts.items() if 0 < count < k}
-    hidden = set(primary)
-    if len(hidden) == 1:
-        shown = sorted((c, name) for name, c in counts.items() if name not in hidden)
-        if shown:
-            hidden.add(shown[0][1])
-    return {
-        name: Cell(None, BELOW_K if name in primary else COMPLEMENTARY) if name in hidden else Cell(count)
-        for name, count in counts.items()
-    }
 
 
 @dataclass(frozen=True)
@@ -83,12 +70,13 @@ def protect(
     follows: Mapping[K, K] | None = None,
     reluctant: Iterable[K] = (),
 ) -> dict[K, Cell]:
-    """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden member.
+    """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden
+    member and none has its small counts pinned by their marks (see the module's docstring).
 
     Counts are cells of any key (a unit's answers, a municipality's total, a gender's count); each
     equation says which published cells add up to which. Where one member of an equation is hidden
-    it could be read off the others, so the smallest visible part is hidden as well (the total
-    only when every part is already hidden). Repeated until stable; it always ends, since cells
+    it could be read off the others, so the smallest visible part that is not 0 is hidden as well
+    (the total only when there is none). Repeated until stable; it always ends, since cells
     are only ever added to the hidden set. ``also_primary`` names cells that must be withheld for
     reasons of their own (a rating whose distribution has a small count, say; marked complementary
     unless small themselves); ``exempt`` names
@@ -100,19 +88,19 @@ def protect(
     ``equations`` may be an ``EquationIndex`` already built for them (reused across calls).
 
     The result is that of sweeping the followers and then every equation in order, acting on each
-    equation that has exactly one hidden member when its turn comes, until a sweep changes
-    nothing; only the equations that can act in a sweep are visited (in order), found through
-    the index and a count of hidden members per equation.
+    equation that has exactly one hidden member or pinned small counts when its turn comes, until
+    a sweep changes nothing; only the equations that can act in a sweep are visited (in order),
+    found through the index and what each equation's hidden members add up to.
     """
     index = equations if isinstance(equations, EquationIndex) else EquationIndex(equations)
     never_small = set(exempt)
     small = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
-    sweeps = _Sweeps(index, small | set(also_primary), set(reluctant))
+    sweeps = _Sweeps(index, counts, k, small=small, also_primary=also_primary, last_resort=set(reluctant))
     leaders = dict(follows or {})
     changed = True
     while changed:
         changed = sweeps.follow(leaders)
-        changed = sweeps.sweep(counts) or changed
+        changed = sweeps.sweep() or changed
     hidden = sweeps.hidden
     shown: dict[int, Cell] = {}
     below_k, complementary = Cell(None, BELOW_K), Cell(None, COMPLEMENTARY)
@@ -128,36 +116,67 @@ def protect(
 
 
 class _Sweeps(Generic[K]):
-    """The hidden cells, and per equation how many of its members (as often as they appear) are hidden."""
+    """The hidden cells and, per equation, how many of its members are hidden (as often as they
+    appear), how many of its hidden parts are small and what its hidden parts add up to."""
 
-    def __init__(self, index: EquationIndex[K], hidden: set[K], last_resort: set[K]) -> None:
+    def __init__(
+        self,
+        index: EquationIndex[K],
+        counts: Mapping[K, int],
+        k: int,
+        *,
+        small: set[K],
+        also_primary: Iterable[K],
+        last_resort: set[K],
+    ) -> None:
         self.index = index
-        self.hidden = hidden
+        self.counts = counts
+        self.k = k
+        self.small = small
         self.last_resort = last_resort
+        self.hidden: set[K] = set()
         self.hidden_members: dict[int, int] = defaultdict(int)
-        for key in hidden:
-            for i in index.containing.get(key, ()):
-                self.hidden_members[i] += 1
-        self.ones = {i for i, n in self.hidden_members.items() if n == 1}
-        """The equations with exactly one hidden member: those that act when their turn comes."""
+        self.hidden_small: dict[int, int] = defaultdict(int)
+        self.hidden_sum: dict[int, int] = defaultdict(int)
+        self.acting: set[int] = set()
+        """The equations that act when their turn comes."""
         self.position = -1
         self.due: list[int] = []
+        for key in small.union(also_primary):
+            self.hide(key)
 
     def hide(self, key: K) -> None:
         self.hidden.add(key)
+        count, is_small = self.counts[key], key in self.small
         for i in self.index.containing.get(key, ()):
-            n = self.hidden_members[i] + 1
-            self.hidden_members[i] = n
-            if n == 1:
-                self.ones.add(i)
-                if i > self.position:
-                    heapq.heappush(self.due, i)
-            elif n == 2:
-                self.ones.discard(i)
+            self.hidden_members[i] += 1
+            if key != self.index.equations[i].total:
+                self.hidden_small[i] += is_small
+                self.hidden_sum[i] += count
+            if self._acts(i):
+                if i not in self.acting:
+                    self.acting.add(i)
+                    if i > self.position:
+                        heapq.heappush(self.due, i)
+            else:
+                self.acting.discard(i)
 
-    def _preference(self, counts: Mapping[K, int]) -> Callable[[K], tuple[bool, int, str]]:
+    def _acts(self, i: int) -> bool:
+        """One hidden member could be read off the others; or the total is shown and the hidden
+        parts, at the bounds their marks allow (1 to k − 1 when small, k or more otherwise), can
+        add up to what they do in one way only."""
+        hidden = self.hidden_members[i]
+        if hidden == 1:
+            return True
+        small = self.hidden_small[i]
+        if small == 0 or self.index.equations[i].total in self.hidden:
+            return False
+        others, total = hidden - small, self.hidden_sum[i]
+        return total <= small + self.k * others or (others == 0 and total >= small * (self.k - 1))
+
+    def _preference(self) -> Callable[[K], tuple[bool, int, str]]:
         """The order in which visible parts are picked as a complement: the smallest first."""
-        last_resort = self.last_resort
+        last_resort, counts = self.last_resort, self.counts
         return lambda part: (part in last_resort, counts[part], str(part))
 
     def follow(self, leaders: Mapping[K, K]) -> bool:
@@ -168,23 +187,24 @@ class _Sweeps(Generic[K]):
                 changed = True
         return changed
 
-    def sweep(self, counts: Mapping[K, int]) -> bool:
-        """One pass over the equations in order; an equation that comes to have one hidden member
-        behind the current one waits for the next pass, as it would in a plain loop."""
+    def sweep(self) -> bool:
+        """One pass over the equations in order; an equation that comes to act behind the current
+        one waits for the next pass, as it would in a plain loop."""
         changed = False
         self.position = -1
-        self.due = sorted(self.ones)
+        self.due = sorted(self.acting)
         while self.due:
             i = heapq.heappop(self.due)
-            if self.hidden_members[i] != 1 or i <= self.position:
+            if i not in self.acting or i <= self.position:
                 continue
             self.position = i
             equation = self.index.equations[i]
             if equation.hide_total_first and equation.total not in self.hidden:
                 target = equation.total
             else:
-                visible = [part for part in set(equation.parts) if part not in self.hidden]
-                target = min(visible, key=self._preference(counts)) if visible else equation.total
+                # A 0 hides nothing: a reader who knows a complement is never small would read it as 0.
+                visible = [part for part in set(equation.parts) if part not in self.hidden and self.counts[part]]
+                target = min(visible, key=self._preference()) if visible else equation.total
             if target not in self.hidden:
                 self.hide(target)
                 changed = True

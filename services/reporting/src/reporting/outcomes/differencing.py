@@ -120,10 +120,10 @@ def _hidden_by_years(
                 [Equation(ALL_TIME, tuple(years))],
                 k,
                 also_primary=withheld_already,
-                # A zero hides little: the unit's own report for that year may show 0, which bounds it.
-                reluctant=[y for y, count in counts.items() if count == 0],
             )
-            if cells[requested.year].suppressed == COMPLEMENTARY:  # a small count is withheld anyway
+            # A small count is withheld anyway. All time is another request's report: where only
+            # it could protect a withheld year (every other year is 0), this year goes instead.
+            if COMPLEMENTARY in (cells[requested.year].suppressed, cells[ALL_TIME].suppressed):
                 found.append(section)
                 break
     return found
