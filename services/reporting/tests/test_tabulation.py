@@ -91,6 +91,25 @@ def test_a_zero_never_protects_a_small_count() -> None:
     assert "2" not in figures[("unit", "B")].questions["bemotande"].answers
 
 
+def test_the_shares_denominator_less_its_numerator_gives_no_small_answer_away() -> None:
+    # Positive 2 + 9 of 17 substantive: with the 5 of "4" shown, 17 - 11 - 5 would be the 1 of "3".
+    units = {"A": UnitCounts(24, {"bemotande": {"1": 2, "2": 9, "3": 1, "4": 5, "9": 7}})}
+    figures = _round(units, {"A": "0580"}, questions=(SATISFACTION,))[("unit", "A")].questions["bemotande"]
+    assert figures.answers["3"] == Cell(None, BELOW_K)
+    shown = figures.answers["4"].value is not None
+    assert not (shown and figures.share is not None), "the share and the 4s together give the 3s away"
+
+
+def test_six_responses_to_a_required_item_with_one_vet_inte_withhold_the_response_count() -> None:
+    # n = 6 is the response count. With the 1 withheld as fewer than k and the other 5 as
+    # complementary (0 or at least k), 6 = 1 + 5 is the only split: the count of 6 goes too.
+    units = {"A": UnitCounts(6, {"bemotande": {"1": 3, "2": 1, "3": 1, "9": 1}})}
+    required = (replace(SATISFACTION, always_answered=True),)
+    figures = _round(units, {"A": "0580"}, required)[("unit", "A")]
+    assert figures.questions["bemotande"].answers["9"] == Cell(None, BELOW_K)
+    assert figures.responses == Cell(None, COMPLEMENTARY)
+
+
 def test_a_small_vet_inte_count_hides_the_n_and_keeps_the_share() -> None:
     units = {"A": UnitCounts(14, {"bemotande": {"1": 6, "2": 6, "9": 2}})}
     figures = _round(units, {"A": "0580"})

@@ -123,7 +123,8 @@ def _hidden_by_years(
             )
             # A small count is withheld anyway. All time is another request's report: where only
             # it could protect a withheld year (every other year is 0), this year goes instead.
-            if COMPLEMENTARY in (cells[requested.year].suppressed, cells[ALL_TIME].suppressed):
+            chose_all_time = ALL_TIME not in withheld_already and cells[ALL_TIME].suppressed == COMPLEMENTARY
+            if cells[requested.year].suppressed == COMPLEMENTARY or chose_all_time:
                 found.append(section)
                 break
     return found

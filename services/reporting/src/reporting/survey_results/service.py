@@ -13,7 +13,7 @@ from reporting import access
 from reporting.benchmarks import repository as benchmarks
 from reporting.benchmarks.kolada import RIKET
 from reporting.directory.models import UnitEntry
-from reporting.disclosure import COMPLEMENTARY, Cell
+from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell
 from reporting.projection import table_of, upsert
 from reporting.statistics import Share, difference_in_points, summarise, wilson_interval
 from reporting.survey_results import repository
@@ -126,7 +126,9 @@ def unit_report(
     if principal is None:
         report.comments_withheld = "public report"
     elif figures.responses.value is None:
-        report.comments_withheld = "fewer than k responses"
+        report.comments_withheld = (
+            "fewer than k responses" if figures.responses.suppressed == BELOW_K else "response count withheld"
+        )
     else:
         report.comments = _comments(session, tables, unit_id)
     return report

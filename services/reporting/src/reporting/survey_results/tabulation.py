@@ -233,10 +233,6 @@ def _cells(
             for a, cell in zip(answer_keys[q.link_id], answer_cells, strict=True):
                 counts[cell] = answers.get(a, 0)
             counts[(level, q.link_id, "n")] = sum(answers.values())
-            equations.append(Equation((level, q.link_id, "n"), tuple(answer_cells)))
-            if q.always_answered:
-                # Its n is the response count: a withheld n would be published anyway.
-                equations.append(Equation((level, "responses"), ((level, q.link_id, "n"),)))
             if q.has_share:
                 positive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.positive]
                 substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
@@ -249,6 +245,9 @@ def _cells(
                 follows[(level, q.link_id, "pos")] = (level, q.link_id, "sub")
                 equations.append(Equation((level, q.link_id, "pos"), tuple(positive)))
                 equations.append(Equation((level, q.link_id, "sub"), tuple(substantive)))
+                # The share's denominator less its numerator: the substantive answers that are not positive.
+                negative = tuple(c for c in substantive if c not in positive)
+                equations.append(Equation((level, q.link_id, "sub"), ((level, q.link_id, "pos"), *negative)))
                 equations.append(
                     Equation(
                         (level, q.link_id, "n"),
@@ -259,6 +258,12 @@ def _cells(
                         hide_total_first=not q.always_answered,
                     )
                 )
+            # After the share's equations, so that an optional item's small Vet inte takes its n
+            # (above) before a sweep reaches the answers and takes a substantive answer instead.
+            equations.append(Equation((level, q.link_id, "n"), tuple(answer_cells)))
+            if q.always_answered:
+                # Its n is the response count: a withheld n would be published anyway.
+                equations.append(Equation((level, "responses"), ((level, q.link_id, "n"),)))
         for area, area_questions in areas.items():
             for part in ("pos", "sub"):
                 members = tuple((level, q.link_id, part) for q in area_questions)
