@@ -46,6 +46,11 @@ class Servers:
     described: dict[str, str] = field(default_factory=dict)
 
 
+BENCH_SERVER_SETTINGS = ("shared_buffers=1GB",)
+"""As a PostgreSQL for a report round of a million responses would be set up (the default is
+128 MB): a rebuild rewrites about that much of the read model (BENCHMARKS.md)."""
+
+
 @contextlib.contextmanager
 def servers(run_dir: Path) -> Iterator[Servers]:
     """PostgreSQL and Kafka from the environment, or started from deploy/local for the run."""
@@ -55,11 +60,12 @@ def servers(run_dir: Path) -> Iterator[Servers]:
             admin_url = url
             described["postgresql"] = f"INSIKT_BENCH_DATABASE_URL ({make_url(url).host})"
         else:
-            cluster = pg_cluster.PostgresCluster(run_dir / "postgres")
+            cluster = pg_cluster.PostgresCluster(run_dir / "postgres", settings=BENCH_SERVER_SETTINGS)
             cluster.start()
             stack.callback(cluster.stop)
             admin_url = cluster.url
-            described["postgresql"] = f"local cluster from deploy/local ({pg_cluster.find_pg_bin()}, fsync=off)"
+            settings = ", ".join(("fsync=off", *BENCH_SERVER_SETTINGS))
+            described["postgresql"] = f"local cluster from deploy/local ({pg_cluster.find_pg_bin()}, {settings})"
         if bootstrap := os.environ.get("INSIKT_BENCH_KAFKA_BOOTSTRAP"):
             described["kafka"] = f"INSIKT_BENCH_KAFKA_BOOTSTRAP ({bootstrap})"
         else:

@@ -99,10 +99,14 @@ class PostgresCluster(StartStop):
     PostgreSQL refuses to run as root.
     """
 
-    def __init__(self, run_dir: Path, port: int | None = None, *, detached: bool = False) -> None:
+    def __init__(
+        self, run_dir: Path, port: int | None = None, *, detached: bool = False, settings: tuple[str, ...] = ()
+    ) -> None:
+        """``settings``: server settings (``name=value``) beside ``SERVER_SETTINGS``."""
         self.run_dir = Path(run_dir).resolve()
         self._port = port or _saved_port(self.run_dir / "ports.json")
         self._detached = detached
+        self._settings = (*SERVER_SETTINGS, *settings)
         self._bin: Path | None = None
 
     # ---- addresses and paths
@@ -221,7 +225,7 @@ class PostgresCluster(StartStop):
 
     def _pg_ctl_start(self, timeout: float) -> None:
         """pg_ctl start -w; the -o string goes through a shell, hence quoting."""
-        settings = " ".join(f"-c {item}" for item in SERVER_SETTINGS)
+        settings = " ".join(f"-c {item}" for item in self._settings)
         options = f"-p {self.port} -k {shlex.quote(str(self.run_dir))} {settings}"
         result = self._run_pg_ctl(
             [
