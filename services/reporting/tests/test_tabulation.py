@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell
-from reporting.survey_results.tabulation import LevelFigures, Question, UnitCounts, tabulate
+from reporting.survey_results.tabulation import LevelFigures, Question, QuestionFigures, UnitCounts, tabulate
 
 K = 5
 SATISFACTION = Question(
@@ -100,6 +100,32 @@ def test_the_shares_denominator_less_its_numerator_gives_no_small_answer_away() 
     assert not (shown and figures.share is not None), "the share and the 4s together give the 3s away"
 
 
+def test_the_area_index_less_the_shown_answers_gives_no_small_answer_away() -> None:
+    # Index 9 of 17: 17 - 9 = 8 answers of "3" or "4" in the area. Respekt has none, so with
+    # bemötande's 7 of "3" shown, its "4" would be 8 - 7 = 1.
+    units = {"A": UnitCounts(14, {"bemotande": {"1": 5, "3": 7, "4": 1, "9": 1}, "respekt": {"1": 1, "2": 3}})}
+    figures = _round(units, {"A": "0580"}, (SATISFACTION, RESPECT))[("unit", "A")]
+    assert figures.questions["bemotande"].answers["4"] == Cell(None, BELOW_K)
+    shown = figures.questions["bemotande"].answers["3"].value is not None
+    assert not (shown and figures.areas["bemotande"].index is not None)
+
+
+def test_a_share_is_kept_where_withholding_an_answer_is_enough() -> None:
+    # 3, 3 and 2 withheld as small beside the 8 of "4": the share 6 of 16 stays.
+    units = {"A": UnitCounts(16, {"bemotande": {"1": 3, "2": 3, "3": 2, "4": 8}})}
+    figures = _round(units, {"A": "0580"}, (SATISFACTION,))[("unit", "A")].questions["bemotande"]
+    assert figures.answers["4"] == Cell(None, COMPLEMENTARY)
+    assert figures.share is not None and (figures.share.positive, figures.share.denominator) == (6, 16)
+
+
+def test_no_answers_are_listed_for_an_n_below_k() -> None:
+    # Four answers listed under an n of at most 4 would each be 1.
+    units = {"A": UnitCounts(8, {"bemotande": {"1": 8}, "respekt": {"2": 1, "3": 1, "4": 1, "9": 1}})}
+    figures = _round(units, {"A": "0580"})[("unit", "A")].questions["respekt"]
+    assert figures.n == Cell(None, BELOW_K)
+    assert figures.answers == {}
+
+
 def test_six_responses_to_a_required_item_with_one_vet_inte_withhold_the_response_count() -> None:
     # n = 6 is the response count. With the 1 withheld as fewer than k and the other 5 as
     # complementary (0 or at least k), 6 = 1 + 5 is the only split: the count of 6 goes too.
@@ -188,6 +214,14 @@ def _published(cell: Cell | None) -> bool:
     return cell is None or cell.value is not None  # an answer nobody gave is not listed: a published zero
 
 
+def _answer(question: QuestionFigures, answer: str) -> Cell | None:
+    """An answer as a reader sees it: one not listed is a published zero, except under an n withheld
+    as fewer than k, where none is listed."""
+    if question.n.suppressed == BELOW_K:
+        return question.answers.get(answer, Cell(None, BELOW_K))
+    return question.answers.get(answer)
+
+
 def _only_one_hidden(cells: Sequence[Cell | None]) -> bool:
     return sum(1 for c in cells if not _published(c)) == 1
 
@@ -202,7 +236,7 @@ def test_nothing_withheld_can_be_recovered_at_any_level(drawn: list[tuple[dict[s
     for u, code in municipality.items():
         groups.setdefault(("municipality", code), []).append(u)
     problems = [
-        *(p for group, members in groups.items() for p in _across_units(figures, group, members)),
+        *(p for group, members in groups.items() for p in _across_units(figures, group, members, units)),
         *(p for level, level_figures in figures.items() for p in _within_level(level, level_figures)),
     ]
     assert problems == []
@@ -217,7 +251,10 @@ def _with_respekt_required(answers: dict[str, dict[str, int]]) -> UnitCounts:
 
 
 def _across_units(
-    figures: dict[tuple[str, str], LevelFigures], group: tuple[str, str], members: list[str]
+    figures: dict[tuple[str, str], LevelFigures],
+    group: tuple[str, str],
+    members: list[str],
+    units: dict[str, UnitCounts],
 ) -> list[str]:
     """A unit's cell from its roll-up's cell and the other units' cells."""
     total = figures[group]
@@ -229,7 +266,11 @@ def _across_units(
         if _only_one_hidden([total.questions[q].n, *(p.questions[q].n for p in parts)]):
             problems.append(f"{q} n of a unit in {group}")
         for a in "12349":
-            if _only_one_hidden([total.questions[q].answers.get(a), *(p.questions[q].answers.get(a) for p in parts)]):
+            cells = [_answer(total.questions[q], a), *(_answer(p.questions[q], a) for p in parts)]
+            hidden = [u for u, cell in zip(members, cells[1:], strict=True) if not _published(cell)]
+            if hidden == [u for u in hidden if not units[u].answers[q].get(a)] and _published(cells[0]):
+                continue  # a 0 worked out (no answer is listed under an n below k) gives no count away
+            if _only_one_hidden(cells):
                 problems.append(f"{q}={a} of a unit in {group}")
     return problems
 
@@ -238,21 +279,20 @@ def _within_level(level: tuple[str, str], figures: LevelFigures) -> list[str]:
     """An answer from its question's n or share; a question's share from its area's index."""
     problems = []
     for q, question in figures.questions.items():
-        answers = question.answers
-        if _published(question.n) and _only_one_hidden([answers.get(a) for a in "12349"]):
+        if _published(question.n) and _only_one_hidden([_answer(question, a) for a in "12349"]):
             problems.append(f"{q} answer at {level} from its n")
         if question.share is not None:
-            if _only_one_hidden([answers.get(a) for a in "12"]):
+            if _only_one_hidden([_answer(question, a) for a in "12"]):
                 problems.append(f"{q} positive answer at {level} from the share")
-            if _only_one_hidden([answers.get(a) for a in "1234"]):
+            if _only_one_hidden([_answer(question, a) for a in "1234"]):
                 problems.append(f"{q} substantive answer at {level} from the share's denominator")
-            if _published(question.n) and not _published(answers.get("9")):
+            if _published(question.n) and not _published(_answer(question, "9")):
                 problems.append(f"{q} Vet inte at {level} from n minus the share's denominator")
     respekt = figures.questions["respekt"]
     if _published(figures.responses):
-        if respekt.share is not None and not _published(respekt.answers.get("9")):
+        if respekt.share is not None and not _published(_answer(respekt, "9")):
             problems.append(f"respekt Vet inte at {level} from the responses minus the share's denominator")
-        if _only_one_hidden([respekt.answers.get(a) for a in "12349"]):
+        if _only_one_hidden([_answer(respekt, a) for a in "12349"]):
             problems.append(f"a respekt answer at {level} from the responses")
     elif _published(respekt.n):
         problems.append(f"responses at {level} from respekt's n")

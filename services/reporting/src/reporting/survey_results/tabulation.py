@@ -227,6 +227,7 @@ def _cells(
     reluctant: set[Key] = set()
     for level, unit_counts in raw.items():
         counts[(level, "responses")] = unit_counts.responses
+        negatives: dict[str, tuple[Key, ...]] = {}
         for q in questions:
             answers = unit_counts.answers.get(q.link_id, {})
             answer_cells = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id]]
@@ -243,10 +244,11 @@ def _cells(
                 counts[(level, q.link_id, "sub")] = sum(counts[c] for c in substantive)
                 exempt.add((level, q.link_id, "pos"))
                 follows[(level, q.link_id, "pos")] = (level, q.link_id, "sub")
+                reluctant.add((level, q.link_id, "pos"))  # withheld, it takes the share with it
                 equations.append(Equation((level, q.link_id, "pos"), tuple(positive)))
                 equations.append(Equation((level, q.link_id, "sub"), tuple(substantive)))
                 # The share's denominator less its numerator: the substantive answers that are not positive.
-                negative = tuple(c for c in substantive if c not in positive)
+                negative = negatives[q.link_id] = tuple(c for c in substantive if c not in positive)
                 equations.append(Equation((level, q.link_id, "sub"), ((level, q.link_id, "pos"), *negative)))
                 equations.append(
                     Equation(
@@ -269,8 +271,11 @@ def _cells(
                 members = tuple((level, q.link_id, part) for q in area_questions)
                 counts[(level, "area", area, part)] = sum(counts[m] for m in members)
                 equations.append(Equation((level, "area", area, part), members))
+            negative = tuple(c for q in area_questions for c in negatives[q.link_id])
+            equations.append(Equation((level, "area", area, "sub"), ((level, "area", area, "pos"), *negative)))
             exempt.add((level, "area", area, "pos"))
             follows[(level, "area", area, "pos")] = (level, "area", area, "sub")
+            reluctant.add((level, "area", area, "pos"))
 
     return counts, equations, CellRoles(exempt, follows, reluctant)
 
@@ -301,7 +306,8 @@ def _figures(
                 moments = Moments.of(pairs)
         figures[q.link_id] = QuestionFigures(
             n=n,
-            answers={a: cell for a, cell in answers.items() if cell.value != 0},
+            # Below k, the number of answers listed would bound each of them (1 or more each).
+            answers={a: cell for a, cell in answers.items() if cell.value != 0} if n.suppressed != BELOW_K else {},
             share=share,
             share_suppressed=share_suppressed,
             moments=moments,
