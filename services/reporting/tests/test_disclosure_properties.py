@@ -205,7 +205,8 @@ def _protect_by_sweeps(
                 changed = True
         for equation in equations:
             members = (equation.total, *equation.parts)
-            if sum(1 for m in members if m in hidden) != 1 and not _pinned(equation, hidden, small, counts, k):
+            pinned = _pinned(equation, hidden, small, set(exempt), counts=counts, k=k)
+            if sum(1 for m in members if m in hidden) != 1 and not pinned:
                 continue
             visible = sorted(
                 (part for part in set(equation.parts) if part not in hidden and counts[part] != 0),
@@ -223,15 +224,17 @@ def _protect_by_sweeps(
     }
 
 
-def _pinned(equation: Equation[Key], hidden: set[Key], small: set[Key], counts: Mapping[Key, int], k: int) -> bool:
-    """The total is shown and its hidden parts are all at the least (1 when small, k otherwise) or,
-    all small, at the most (k − 1) their marks allow."""
+def _pinned(
+    equation: Equation[Key], hidden: set[Key], small: set[Key], exempt: set[Key], *, counts: Mapping[Key, int], k: int
+) -> bool:
+    """The total is shown and its hidden parts are all at the least (1 when small, 0 when exempt, k
+    otherwise) or, all small, at the most (k − 1) their marks allow."""
     if equation.total in hidden:
         return False
     parts = [p for p in equation.parts if p in hidden]
     if not any(p in small for p in parts):
         return False
-    least = sum(1 if p in small else k for p in parts)
+    least = sum(1 if p in small else 0 if p in exempt else k for p in parts)
     most = sum(k - 1 for p in parts) if all(p in small for p in parts) else None
     hidden_sum = sum(counts[p] for p in parts)
     return hidden_sum <= least or hidden_sum == most

@@ -95,7 +95,9 @@ def protect(
     index = equations if isinstance(equations, EquationIndex) else EquationIndex(equations)
     never_small = set(exempt)
     small = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
-    sweeps = _Sweeps(index, counts, k, small=small, also_primary=also_primary, last_resort=set(reluctant))
+    sweeps = _Sweeps(
+        index, counts, k, small=small, also_primary=also_primary, last_resort=set(reluctant), loose=never_small
+    )
     leaders = dict(follows or {})
     changed = True
     while changed:
@@ -128,15 +130,20 @@ class _Sweeps(Generic[K]):
         small: set[K],
         also_primary: Iterable[K],
         last_resort: set[K],
+        loose: set[K],
     ) -> None:
+        """``loose``: counts exempt from being small, so that a reader cannot take a withheld one to
+        be 0 or at least k."""
         self.index = index
         self.counts = counts
         self.k = k
         self.small = small
+        self.loose = loose
         self.last_resort = last_resort
         self.hidden: set[K] = set()
         self.hidden_members: dict[int, int] = defaultdict(int)
         self.hidden_small: dict[int, int] = defaultdict(int)
+        self.hidden_loose: dict[int, int] = defaultdict(int)
         self.hidden_sum: dict[int, int] = defaultdict(int)
         self.acting: set[int] = set()
         """The equations that act when their turn comes."""
@@ -147,11 +154,12 @@ class _Sweeps(Generic[K]):
 
     def hide(self, key: K) -> None:
         self.hidden.add(key)
-        count, is_small = self.counts[key], key in self.small
+        count, is_small, is_loose = self.counts[key], key in self.small, key in self.loose
         for i in self.index.containing.get(key, ()):
             self.hidden_members[i] += 1
             if key != self.index.equations[i].total:
                 self.hidden_small[i] += is_small
+                self.hidden_loose[i] += is_loose
                 self.hidden_sum[i] += count
             if self._acts(i):
                 if i not in self.acting:
@@ -163,8 +171,8 @@ class _Sweeps(Generic[K]):
 
     def _acts(self, i: int) -> bool:
         """One hidden member could be read off the others; or the total is shown and the hidden
-        parts, at the bounds their marks allow (1 to k − 1 when small, k or more otherwise), can
-        add up to what they do in one way only."""
+        parts, at the bounds their marks allow (1 to k − 1 when small, k or more otherwise, 0 or
+        more when loose), can add up to what they do in one way only."""
         hidden = self.hidden_members[i]
         if hidden == 1:
             return True
@@ -172,7 +180,8 @@ class _Sweeps(Generic[K]):
         if small == 0 or self.index.equations[i].total in self.hidden:
             return False
         others, total = hidden - small, self.hidden_sum[i]
-        return total <= small + self.k * others or (others == 0 and total >= small * (self.k - 1))
+        at_least = small + self.k * (others - self.hidden_loose[i])
+        return total <= at_least or (others == 0 and total >= small * (self.k - 1))
 
     def _preference(self) -> Callable[[K], tuple[bool, int, str]]:
         """The order in which visible parts are picked as a complement: the smallest first."""
