@@ -222,9 +222,7 @@ def _cells(
     """Each level's cells and the equations within a level (answers to n, questions to area)."""
     counts: dict[Key, int] = {}
     equations: list[Equation[Key]] = []
-    exempt: set[Key] = set()
-    follows: dict[Key, Key] = {}
-    reluctant: set[Key] = set()
+    roles = CellRoles(exempt=set(), follows={}, reluctant=set())
     for level, unit_counts in raw.items():
         counts[(level, "responses")] = unit_counts.responses
         negatives: dict[str, tuple[Key, ...]] = {}
@@ -239,17 +237,13 @@ def _cells(
                 substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
                 non_substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.non_substantive]
                 if q.always_answered:
-                    reluctant.update(non_substantive)  # withheld, it would take the share with it
+                    roles.reluctant.update(non_substantive)  # withheld, it would take the share with it
                 counts[(level, q.link_id, "pos")] = sum(counts[c] for c in positive)
                 counts[(level, q.link_id, "sub")] = sum(counts[c] for c in substantive)
-                exempt.add((level, q.link_id, "pos"))
-                follows[(level, q.link_id, "pos")] = (level, q.link_id, "sub")
-                reluctant.add((level, q.link_id, "pos"))  # withheld, it takes the share with it
                 equations.append(Equation((level, q.link_id, "pos"), tuple(positive)))
                 equations.append(Equation((level, q.link_id, "sub"), tuple(substantive)))
-                # The share's denominator less its numerator: the substantive answers that are not positive.
-                negative = negatives[q.link_id] = tuple(c for c in substantive if c not in positive)
-                equations.append(Equation((level, q.link_id, "sub"), ((level, q.link_id, "pos"), *negative)))
+                negatives[q.link_id] = tuple(c for c in substantive if c not in positive)
+                _share_parts(equations, roles, (level, q.link_id), negatives[q.link_id])
                 equations.append(
                     Equation(
                         (level, q.link_id, "n"),
@@ -271,13 +265,23 @@ def _cells(
                 members = tuple((level, q.link_id, part) for q in area_questions)
                 counts[(level, "area", area, part)] = sum(counts[m] for m in members)
                 equations.append(Equation((level, "area", area, part), members))
-            negative = tuple(c for q in area_questions for c in negatives[q.link_id])
-            equations.append(Equation((level, "area", area, "sub"), ((level, "area", area, "pos"), *negative)))
-            exempt.add((level, "area", area, "pos"))
-            follows[(level, "area", area, "pos")] = (level, "area", area, "sub")
-            reluctant.add((level, "area", area, "pos"))
+            _share_parts(
+                equations, roles, (level, "area", area), [c for q in area_questions for c in negatives[q.link_id]]
+            )
 
-    return counts, equations, CellRoles(exempt, follows, reluctant)
+    return counts, equations, roles
+
+
+def _share_parts(equations: list[Equation[Key]], roles: CellRoles, prefix: Key, negative: Sequence[Key]) -> None:
+    """A share's numerator (``prefix`` + "pos") and denominator ("sub"): the numerator is never
+    withheld for being small, goes whenever the denominator does, and is picked as a complement only
+    when nothing else would do (it takes the share with it); the denominator less the numerator is
+    the ``negative`` answers, the substantive ones that are not positive."""
+    positive, substantive = (*prefix, "pos"), (*prefix, "sub")
+    roles.exempt.add(positive)
+    roles.follows[positive] = substantive
+    roles.reluctant.add(positive)
+    equations.append(Equation(substantive, (positive, *negative)))
 
 
 def _figures(
