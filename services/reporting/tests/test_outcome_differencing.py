@@ -27,12 +27,7 @@ def test_the_unit_minus_all_its_programmes_guards_every_programme() -> None:
     # Two disjoint programmes of ten each; the unit has 22: the two in neither would follow
     # from the three reports, though each programme alone is 12 short of the unit.
     a, b = Member("a", ALL_TIME), Member("b", ALL_TIME)
-    family = {
-        UNIT: {PARTICIPANTS: (22,)},
-        ALL: {PARTICIPANTS: (20,)},
-        a: {PARTICIPANTS: (10,)},
-        b: {PARTICIPANTS: (10,)},
-    }
+    family = _two_programmes(unit=22, together=20, a=10, b=10)
     assert withheld(family, a, K) == {PARTICIPANTS}
     assert withheld(family, b, K) == {PARTICIPANTS}
 
@@ -99,12 +94,7 @@ def test_no_published_pair_of_nested_reports_differs_by_fewer_than_k(groups: lis
 def test_programmes_sharing_a_few_participants_withhold_what_their_sum_would_give_away() -> None:
     # Everyone is in a programme and one participant is in both: a + b − unit = that one.
     a, b = Member("a", ALL_TIME), Member("b", ALL_TIME)
-    family = {
-        UNIT: {PARTICIPANTS: (20,)},
-        ALL: {PARTICIPANTS: (20,)},
-        a: {PARTICIPANTS: (11,)},
-        b: {PARTICIPANTS: (10,)},
-    }
+    family = _two_programmes(unit=20, together=20, a=11, b=10)
     assert withheld(family, a, K) == withheld(family, b, K) == {PARTICIPANTS}
     assert withheld(family, UNIT, K) == set()
     family[a] = {PARTICIPANTS: (15,)}  # five in both: k reached
@@ -136,3 +126,13 @@ def test_a_year_with_nothing_is_not_the_complement_of_a_small_one() -> None:
     assert ENDINGS in withheld(family, Member("hvb", 2024), K)
     assert ENDINGS not in withheld(family, Member("hvb", 2023), K)
     assert ENDINGS not in withheld(family, Member("hvb", 2026), K)
+
+
+def _two_programmes(*, unit: int, together: int, a: int, b: int) -> dict[Member, dict[Section, tuple[int, ...]]]:
+    """All-time participant counts of the unit, of all programmes together and of programmes a and b."""
+    return {
+        UNIT: {PARTICIPANTS: (unit,)},
+        ALL: {PARTICIPANTS: (together,)},
+        Member("a", ALL_TIME): {PARTICIPANTS: (a,)},
+        Member("b", ALL_TIME): {PARTICIPANTS: (b,)},
+    }

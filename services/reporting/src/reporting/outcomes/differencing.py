@@ -114,9 +114,8 @@ def _hidden_by_years(
         rows = {y: family.get(m, {}).get(section, ()) for y, m in members.items()}
         withheld_already = {y for y, m in members.items() if section in by_nesting.get(m, set())}
         for column in zip_longest(*rows.values(), fillvalue=0):
-            counts = dict(zip(rows, column, strict=True))
             cells = protect(
-                counts,
+                dict(zip(rows, column, strict=True)),
                 [Equation(ALL_TIME, tuple(years))],
                 k,
                 also_primary=withheld_already,
