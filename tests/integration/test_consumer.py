@@ -4,6 +4,7 @@ import gc
 import time
 import uuid
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -184,7 +185,7 @@ def test_a_poll_fills_its_batch_from_further_fetches_while_the_broker_holds_more
         bus.close()
 
 
-def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_once(
+def test_shares_of_a_group_read_their_partitions_and_together_every_message_once(
     kafka_bootstrap: str, topic_prefix: str
 ) -> None:
     prefix = f"{topic_prefix}share-{uuid.uuid4().hex[:6]}."
@@ -197,7 +198,8 @@ def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_
         producer.send(prefix + topic, value=value, key=value)
     producer.flush()
     producer.close()
-    shares = [bus.subscribe([topic], "split", Share(i, 2)) for i in range(2)]
+    sizes = bus.partition_sizes([topic])
+    shares = [bus.subscribe([topic], "split", Share(frozenset(p))) for p in ({0, 2}, {1})]
     try:
         assert not any(share.caught_up() for share in shares), "nothing read yet"
         read: list[list[IncomingMessage]] = [[], []]
@@ -207,6 +209,7 @@ def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_
             for got, share in zip(read, shares, strict=True):
                 got.extend(share.poll(0.2, 100))
         assert [{m.partition for m in got} for got in read] == [{0, 2}, {1}]
+        assert sizes == Counter(m.partition for got in read for m in got), "what each partition holds"
         assert sorted(m.value for got in read for m in got) == sorted(sent)
         assert all(share.caught_up() for share in shares)
         for share in shares:
@@ -214,7 +217,7 @@ def test_shares_of_a_group_split_its_partitions_and_together_read_every_message_
     finally:
         for share in shares:
             share.close()
-    again = bus.subscribe([topic], "split", Share(1, 2))
+    again = bus.subscribe([topic], "split", Share(frozenset({1})))
     try:
         assert again.poll(0.5, 100) == [], "the group's committed offsets hold for its shares"
     finally:

@@ -1,6 +1,6 @@
 """The message bus as the outbox relay and the consumers see it; Kafka and in-process implement it."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,19 +25,31 @@ class IncomingMessage:
 
 @dataclass(frozen=True)
 class Share:
-    """One of ``count`` subscribers splitting a group's partitions: this one reads partition p of each
-    topic when p % count == index. Partitions are assigned, not balanced by the group, so subscribers
-    starting together never take partitions from each other; offsets are committed for the group."""
+    """The partition numbers one of several subscribers splitting a group's partitions reads, of
+    every topic: a key (a unit, a participant) has the same partition number in every topic with the
+    same partition count, so all its events go to one subscriber. Partitions are assigned, not
+    balanced by the group, so subscribers starting together never take partitions from each other;
+    offsets are committed for the group."""
 
-    index: int
-    count: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.index < self.count:
-            raise ValueError(f"share {self.index} of {self.count}")
+    partitions: frozenset[int]
 
     def takes(self, partition: int) -> bool:
-        return partition % self.count == self.index
+        return partition in self.partitions
+
+    @staticmethod
+    def split(sizes: Mapping[int, int], count: int) -> "list[Share]":
+        """``count`` shares of the partition numbers in ``sizes`` (messages in that partition of every
+        topic together), as even as the largest first, each to the share with the fewest so far,
+        makes them: the work is done when the largest share is."""
+        if count < 1:
+            raise ValueError(f"{count} shares")
+        totals = [0] * count
+        members: list[set[int]] = [set() for _ in range(count)]
+        for partition in sorted(sizes, key=lambda p: (-sizes[p], p)):
+            fewest = totals.index(min(totals))
+            totals[fewest] += sizes[partition]
+            members[fewest].add(partition)
+        return [Share(frozenset(partitions)) for partitions in members]
 
 
 class PublishError(RuntimeError):

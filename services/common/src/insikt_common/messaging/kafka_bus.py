@@ -149,6 +149,28 @@ class KafkaBus:
             )
         return KafkaSubscription(consumer, self._short_topic, fixed=share is not None)
 
+    def partition_sizes(self, topics: Sequence[str]) -> dict[int, int]:
+        """Messages held in each partition number, summed over ``topics`` (for splitting them into
+        even shares)."""
+        self.ensure_topics(topics)
+        names = [self.full_topic(t) for t in topics]
+        consumer = KafkaConsumer(bootstrap_servers=self._bootstrap, client_id=f"{self._client_id}-sizes")
+        try:
+            _wait_for_partitions(consumer, names)
+            partitions = [
+                TopicPartition(name, partition)
+                for name in names
+                for partition in consumer.partitions_for_topic(name) or ()
+            ]
+            ends = consumer.end_offsets(partitions)
+            beginnings = consumer.beginning_offsets(partitions)
+        finally:
+            consumer.close(autocommit=False)
+        sizes: dict[int, int] = {}
+        for partition in partitions:
+            sizes[partition.partition] = sizes.get(partition.partition, 0) + ends[partition] - beginnings[partition]
+        return sizes
+
     def ping(self) -> bool:
         """Whether some bootstrap server accepts a connection (quick; the clients reconnect alone)."""
         for server in self._bootstrap:

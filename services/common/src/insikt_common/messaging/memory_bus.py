@@ -34,7 +34,7 @@ class InProcessBus:
             self._changed.notify_all()
 
     def subscribe(self, topics: Sequence[str], group: str, share: Share | None = None) -> "InProcessSubscription":
-        """Every topic has the one partition 0: a share other than the first reads nothing."""
+        """Every topic has the one partition 0: a share without it reads nothing."""
         return InProcessSubscription(self, list(topics) if share is None or share.takes(0) else [], group)
 
     def ping(self) -> bool:

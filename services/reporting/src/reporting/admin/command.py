@@ -6,6 +6,7 @@ import multiprocessing
 
 from insikt_common.db import make_engine, make_sessions
 from insikt_common.messaging.bus import Share
+from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.observability import configure_logging
 from insikt_common.service import make_bus
 from reporting.admin.rebuild import RebuildResult, apply_everything, start
@@ -28,12 +29,16 @@ def main() -> None:
     engine = make_engine(settings.database_url, SCHEMA, pool_size=1)
     group = start(make_sessions(engine), CONSUMER)
     engine.dispose()  # the workers open their own connections
+    bus = make_bus(settings, f"{SERVICE_NAME}-rebuild")
+    assert isinstance(bus, KafkaBus)
+    shares = Share.split(bus.partition_sizes(CONSUMER.topics), workers)
+    bus.close()
     if workers == 1:
-        results = [_apply_share(group, Share(0, 1), quiet_s)]
+        results = [_apply_share(group, shares[0], quiet_s)]
     else:
         # Forked after the imports, before any connection or thread exists.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.starmap(_apply_share, [(group, Share(i, workers), quiet_s) for i in range(workers)])
+            results = pool.starmap(_apply_share, [(group, share, quiet_s) for share in shares])
     events = sum(r.events_read for r in results)
     applying_s = max(r.applying_s for r in results)
     rate = events / applying_s if applying_s > 0 else 0.0

@@ -160,6 +160,6 @@ def apply_everything(
                     between_transactions()
     finally:
         consumer.stop()
-    part = "" if share is None else f", partitions {share.index} of every {share.count}"
+    part = "" if share is None else f", partitions {', '.join(map(str, sorted(share.partitions)))}"
     log.info("read models rebuilt from %d events (group %s%s)", read, group, part)
     return RebuildResult(consumer_group=group, events_read=read, applying_s=last_seen - started)
