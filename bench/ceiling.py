@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import create_engine, make_url, text
 
 from insikt_common import clock
@@ -75,7 +76,7 @@ def _sample_rows(round_id: str, unit_id: str, questionnaire_id: str, answers: li
         questionnaire_version=1,
         unit=UnitRef(id=unit_id, name="Benchenhet 0", type="hvb", municipality_code=unit_id[:4]),
         submitted_on=clock.today(),
-        answers=[AnswerValue.model_validate(a) for a in answers],
+        answers=[TypeAdapter(AnswerValue).validate_python(a) for a in answers],
     )
     event = new_event(RESPONSE_SUBMITTED.type, "/survey-api", f"round/{round_id}", payload)
     return json.dumps(answers, ensure_ascii=False), event.to_bytes().decode()

@@ -219,6 +219,20 @@ def test_free_text_is_scrubbed_before_it_is_stored_or_published(
     )
 
 
+def test_an_answer_is_stored_and_published_with_the_one_value_it_has(
+    client: TestClient, bus: InProcessBus, database_file: Path
+) -> None:
+    round_id = _survey(client)
+    body = _body(round_id, [{"link_id": "bemotande", "code": "1", "number": None, "text": None}])
+    assert client.post("/v1/responses", json=body).status_code == 201
+    without_nulls = body | {"answers": [{"link_id": "bemotande", "code": "1"}]}
+    assert client.post("/v1/responses", json=without_nulls).status_code == 200, "the same answers"
+    [event] = _events(bus, 1)
+    with sqlite3.connect(database_file) as db:
+        [stored] = [json.loads(row[0]) for row in db.execute("SELECT answers FROM response")]
+    assert event["data"]["answers"] == stored == [{"link_id": "bemotande", "code": "1"}]
+
+
 def test_a_body_over_the_limit_is_413_by_header_and_by_what_is_actually_sent(client: TestClient) -> None:
     round_id = _survey(client)
     big = _body(round_id, [{"link_id": "bemotande", "code": "1"}, {"link_id": "kommentar", "text": "x" * 70_000}])

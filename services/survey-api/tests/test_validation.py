@@ -1,6 +1,7 @@
 """Answer validation against a questionnaire: plain functions, no I/O."""
 
 import pytest
+from pydantic import TypeAdapter
 
 from insikt_common.contracts.survey import AnswerValue
 from survey_api.questionnaires.schemas import QuestionnaireContent
@@ -41,7 +42,7 @@ QUESTIONNAIRE = QuestionnaireContent.model_validate(
 
 
 def _errors(*answers: dict[str, object]) -> list[str]:
-    values = [AnswerValue.model_validate(a) for a in answers]
+    values = [TypeAdapter(AnswerValue).validate_python(a) for a in answers]
     return [e["message"] for e in answer_errors(QUESTIONNAIRE.item, values, max_text=100)]
 
 

@@ -1,20 +1,23 @@
 """Payloads of the events survey-api publishes."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from insikt_common.contracts.units import UnitRef
 
 
-class AnswerValue(BaseModel):
+# A plain record rather than a model: a response carries dozens of answers, and a model each made
+# reading a response event take twice as long (reporting reads every one again when it rebuilds).
+class AnswerValue(TypedDict):
     """One answered item. Choice items carry ``code``; numeric items ``number``; free text ``text``."""
 
-    link_id: str = Field(min_length=1, max_length=64)
-    code: str | None = Field(default=None, max_length=64)
-    number: float | None = None
-    text: str | None = Field(default=None, max_length=4000)
+    link_id: Annotated[str, Field(min_length=1, max_length=64)]
+    code: NotRequired[Annotated[str | None, Field(max_length=64)]]
+    number: NotRequired[float | None]
+    text: NotRequired[Annotated[str | None, Field(max_length=4000)]]
 
 
 class ResponseSubmitted(BaseModel):

@@ -94,12 +94,12 @@ def apply_responses(session: Session, responses: Sequence[ResponseSubmitted]) ->
             counted: list[tuple[str, str]] = []
             for a in response.answers:
                 if (key := _counted_answer(a)) is not None:
-                    counted.append((a.link_id, key))
-                if a.text is not None and (text := a.text.strip()):
+                    counted.append((a["link_id"], key))
+                if text := (a.get("text") or "").strip():
                     comment_rows.append(
                         {
                             "response_id": response_id,
-                            "link_id": a.link_id,
+                            "link_id": a["link_id"],
                             "round_id": round_id,
                             "unit_id": unit_id,
                             "text": text,
@@ -117,8 +117,8 @@ def apply_responses(session: Session, responses: Sequence[ResponseSubmitted]) ->
 
 def _counted_answer(answer: AnswerValue) -> str | None:
     """Free text is not counted here (comments are reported apart, only for units reaching k)."""
-    if answer.code is not None:
-        return answer.code
-    if answer.number is not None:
-        return f"{answer.number:g}"
+    if (code := answer.get("code")) is not None:
+        return code
+    if (number := answer.get("number")) is not None:
+        return f"{number:g}"
     return None

@@ -1,7 +1,7 @@
 import hashlib
 import json
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Executable, Table, select
 from sqlalchemy.orm import Session
@@ -58,7 +58,7 @@ def submit(
             return _repeat(earlier, data, digest), False
         raise
 
-    answers = [a.model_dump(exclude_none=True) for a in data.answers]
+    answers = [_given(a) for a in data.answers]
     response_id = random_id()
     stored = session.execute(
         _insert_new(session),
@@ -88,7 +88,7 @@ def submit(
         questionnaire_version=survey_round.questionnaire_version,
         unit=units.ref(unit),
         submitted_on=today,
-        answers=data.answers,
+        answers=answers,
     )
     emit(session, RESPONSE_SUBMITTED, f"round/{survey_round.id}", payload, on=today)
     if admission.link is not None:
@@ -116,12 +116,18 @@ def _insert_new(session: Session) -> Executable:
 
 
 def _scrubbed(answer: AnswerValue) -> AnswerValue:
-    return answer if answer.text is None else answer.model_copy(update={"text": scrub(answer.text)})
+    text = answer.get("text")
+    return answer if text is None else answer | {"text": scrub(text)}
+
+
+def _given(answer: AnswerValue) -> AnswerValue:
+    """The answer without the fields sent empty (``null``)."""
+    return cast(AnswerValue, {field: value for field, value in answer.items() if value is not None})
 
 
 def content_digest(data: ResponseSubmit) -> str:
     """SHA-256 of the answers alone: never of the code or link, which would tie the row to them."""
-    answers = [a.model_dump(mode="json", exclude_none=True) for a in data.answers]
+    answers = [_given(a) for a in data.answers]
     return _sha256(json.dumps(answers, sort_keys=True, ensure_ascii=False))
 
 

@@ -35,7 +35,7 @@ def _holds(condition: EnableWhen, answer: AnswerValue | None) -> bool:
     if answer is None:
         return False
     expected: object = condition.answer_code if condition.answer_code is not None else condition.answer_integer
-    actual: object = answer.code if condition.answer_code is not None else answer.number
+    actual: object = answer.get("code") if condition.answer_code is not None else answer.get("number")
     return (actual == expected) if condition.operator == "=" else (actual != expected)
 
 
@@ -47,16 +47,17 @@ def answer_errors(items: list[Item], answers: list[AnswerValue], max_text: int) 
     given: dict[str, AnswerValue] = {}
     for index, answer in enumerate(answers):
         where = f"answers.{index}"
-        if answer.link_id not in by_link:
-            errors.append(field_error(f"{where}.link_id", f"unknown linkId {answer.link_id!r}"))
+        link_id = answer["link_id"]
+        if link_id not in by_link:
+            errors.append(field_error(f"{where}.link_id", f"unknown linkId {link_id!r}"))
             continue
-        if answer.link_id in given:
-            errors.append(field_error(f"{where}.link_id", f"{answer.link_id!r} answered twice"))
+        if link_id in given:
+            errors.append(field_error(f"{where}.link_id", f"{link_id!r} answered twice"))
             continue
-        given[answer.link_id] = answer
-        item, _ = by_link[answer.link_id]
+        given[link_id] = answer
+        item, _ = by_link[link_id]
         if (problem := _value_problem(item, answer, max_text)) is not None:
-            errors.append(field_error(where, f"{answer.link_id}: {problem}"))
+            errors.append(field_error(where, f"{link_id}: {problem}"))
     for item, gates in flat:
         enabled = is_enabled(gates, given)
         if item.link_id in given and not enabled:
@@ -68,20 +69,20 @@ def answer_errors(items: list[Item], answers: list[AnswerValue], max_text: int) 
 
 
 def _value_problem(item: Item, answer: AnswerValue, max_text: int) -> str | None:
-    given = [v for v in (answer.code, answer.number, answer.text) if v is not None]
-    if len(given) != 1:
+    code, number, text = answer.get("code"), answer.get("number"), answer.get("text")
+    if sum(v is not None for v in (code, number, text)) != 1:
         return "give exactly one of code, number or text"
     if item.type == "choice":
         codes = [o.code for o in item.answer_option]
-        return None if answer.code in codes else f"code must be one of {', '.join(codes)}"
+        return None if code in codes else f"code must be one of {', '.join(codes)}"
     if item.type == "integer":
-        if answer.number is None or answer.number != int(answer.number):
+        if number is None or number != int(number):
             return "number must be a whole number"
         low, high = item.min_value, item.max_value
-        if (low is not None and answer.number < low) or (high is not None and answer.number > high):
+        if (low is not None and number < low) or (high is not None and number > high):
             return f"number must be between {low} and {high}"
         return None
-    if answer.text is None:
+    if text is None:
         return "text is required for a free-text item"
     limit = min(max_text, item.max_length or max_text)
-    return f"text must be at most {limit} characters" if len(answer.text) > limit else None
+    return f"text must be at most {limit} characters" if len(text) > limit else None
