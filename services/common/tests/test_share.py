@@ -33,3 +33,9 @@ def test_more_shares_than_partitions_leave_some_shares_empty() -> None:
 def test_a_split_needs_at_least_one_share() -> None:
     with pytest.raises(ValueError, match="0 shares"):
         Share.split(SIZES, 0)
+
+
+def test_empty_partitions_are_spread_over_the_shares() -> None:
+    # A new installation: whatever arrives while the shares are read goes to every worker.
+    assert [len(share.partitions) for share in Share.split(dict.fromkeys(range(6), 0), 3)] == [2, 2, 2]
+    assert [sorted(share.partitions) for share in Share.split({0: 100, 1: 0, 2: 0, 3: 0}, 2)] == [[0], [1, 2, 3]]

@@ -40,13 +40,14 @@ class Share:
     def split(sizes: Mapping[int, int], count: int) -> "list[Share]":
         """``count`` shares of the partition numbers in ``sizes`` (messages in that partition of every
         topic together), as even as the largest first, each to the share with the fewest so far,
-        makes them: the work is done when the largest share is."""
+        makes them: the work is done when the largest share is. Empty partitions (ties) go to the share
+        with the fewest partitions, so whatever arrives while the shares are read is spread too."""
         if count < 1:
             raise ValueError(f"{count} shares")
         totals = [0] * count
         members: list[set[int]] = [set() for _ in range(count)]
         for partition in sorted(sizes, key=lambda p: (-sizes[p], p)):
-            fewest = totals.index(min(totals))
+            fewest = min(range(count), key=lambda i: (totals[i], len(members[i])))
             totals[fewest] += sizes[partition]
             members[fewest].add(partition)
         return [Share(frozenset(partitions)) for partitions in members]

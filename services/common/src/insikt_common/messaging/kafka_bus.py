@@ -133,12 +133,14 @@ class KafkaBus:
             fetch_min_bytes=min(self._fetch_min_bytes, self._fetch_bytes_per_partition),
             fetch_max_wait_ms=self._fetch_wait_ms,
         )
-        _wait_for_partitions(consumer, names)
-        if share is not None:
-            known = {name: consumer.partitions_for_topic(name) for name in names}
-            if unknown := sorted(name for name, partitions in known.items() if not partitions):
+        if share is None:
+            _wait_for_partitions(consumer, names)
+        else:
+            try:
+                known = _partitions_of(consumer, names, "a share cannot be assigned")
+            except KafkaError:
                 consumer.close(autocommit=False)
-                raise KafkaError(f"no partitions known for {', '.join(unknown)}: a share cannot be assigned")
+                raise
             consumer.assign(
                 [
                     TopicPartition(name, partition)
@@ -156,12 +158,8 @@ class KafkaBus:
         names = [self.full_topic(t) for t in topics]
         consumer = KafkaConsumer(bootstrap_servers=self._bootstrap, client_id=f"{self._client_id}-sizes")
         try:
-            _wait_for_partitions(consumer, names)
-            partitions = [
-                TopicPartition(name, partition)
-                for name in names
-                for partition in consumer.partitions_for_topic(name) or ()
-            ]
+            known = _partitions_of(consumer, names, "they cannot be shared out")
+            partitions = [TopicPartition(name, p) for name, numbers in known.items() for p in numbers]
             ends = consumer.end_offsets(partitions)
             beginnings = consumer.beginning_offsets(partitions)
         finally:
@@ -199,6 +197,16 @@ def _wait_for_partitions(consumer: KafkaConsumer, topics: Sequence[str], timeout
     for topic in topics:
         while not consumer.partitions_for_topic(topic) and time.monotonic() < deadline:
             time.sleep(0.1)
+
+
+def _partitions_of(consumer: KafkaConsumer, topics: Sequence[str], otherwise: str) -> dict[str, set[int]]:
+    """Every topic's partitions; raises ``KafkaError`` (saying ``otherwise``) when some topic's are
+    still unknown after waiting for them."""
+    _wait_for_partitions(consumer, topics)
+    known = {topic: consumer.partitions_for_topic(topic) or set() for topic in topics}
+    if unknown := sorted(topic for topic, partitions in known.items() if not partitions):
+        raise KafkaError(f"no partitions known for {', '.join(unknown)}: {otherwise}")
+    return known
 
 
 class KafkaSubscription:
