@@ -148,6 +148,12 @@ def test_invalid_answers_get_422_naming_each_item_and_store_nothing(
     wrong_code = client.post("/v1/responses", json=_body(round_id, [{"link_id": "bemotande", "code": "7"}]))
     assert wrong_code.status_code == 422
     assert wrong_code.json()["detail"] == [{"field": "answers.0", "message": "bemotande: code must be one of 1, 4, 9"}]
+    for endless in ("1e400", "NaN"):
+        answers = f'[{{"link_id": "bemotande", "code": "1"}}, {{"link_id": "betyg", "number": {endless}}}]'
+        body = json.dumps(_body(round_id)).replace('[{"link_id": "bemotande", "code": "1"}]', answers)
+        not_a_number = client.post("/v1/responses", content=body, headers={"content-type": "application/json"})
+        assert not_a_number.status_code == 422, endless
+        assert [d["field"] for d in not_a_number.json()["detail"]] == ["answers.1.number"]
     time.sleep(0.2)
     assert bus.topic_messages(RESPONSE_SUBMITTED.topic) == []
 

@@ -16,7 +16,7 @@ class AnswerValue(TypedDict):
 
     link_id: Annotated[str, Field(min_length=1, max_length=64)]
     code: NotRequired[Annotated[str | None, Field(max_length=64)]]
-    number: NotRequired[float | None]
+    number: NotRequired[Annotated[float | None, Field(allow_inf_nan=False)]]
     text: NotRequired[Annotated[str | None, Field(max_length=4000)]]
 
 
