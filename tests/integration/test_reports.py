@@ -188,6 +188,16 @@ def _survey_events(round_id: str, questionnaire_id: str, suffix: str) -> tuple[l
     return events, units
 
 
+def _marks(body: object) -> set[str]:
+    """Every ``suppressed`` value in a report."""
+    if isinstance(body, dict):
+        own = {body["suppressed"]} if isinstance(body.get("suppressed"), str) else set()
+        return own.union(*(_marks(v) for v in body.values()))
+    if isinstance(body, list):
+        return set().union(*(_marks(v) for v in body))
+    return set()
+
+
 def test_survey_reports_have_the_hand_worked_numbers_and_survive_a_rebuild_and_duplicates(
     engine: Engine, bus: KafkaBus, consumer: EventConsumer
 ) -> None:
@@ -249,9 +259,11 @@ def test_survey_reports_have_the_hand_worked_numbers_and_survive_a_rebuild_and_d
     assert roll_up["responses"]["value"] == 36
     assert {u["unit_id"]: u["responses"] for u in roll_up["units"]} == {
         a: {"value": 25, "suppressed": None},
-        units["B"].id: {"value": None, "suppressed": "fewer than k"},
-        units["C"].id: {"value": None, "suppressed": "complementary"},
+        units["B"].id: {"value": None, "suppressed": "withheld"},
+        units["C"].id: {"value": None, "suppressed": "withheld"},
     }
+    # Why a number is withheld is not told: which counts are small would let sums be combined.
+    assert _marks(roll_up) == {"withheld"}
 
     with make_sessions(engine)() as session:
         listed = {
@@ -334,7 +346,7 @@ def test_kept_tables_give_the_same_reports_and_never_outlive_the_events_applied_
     assert _reports(engine, round_id, units, cache) == uncached
     assert len(cache) >= 2  # the round's tables and riket's
     assert _reports(engine, round_id, units, cache) == uncached  # now from what was kept
-    assert uncached[1]["responses"] == {"value": None, "suppressed": "fewer than k"}  # B: 3 responses
+    assert uncached[1]["responses"] == {"value": None, "suppressed": "withheld"}  # B: 3 responses
 
     # Two more responses for B: 5, shown, in every report asked for after they were applied.
     _publish(bus, [response(round_id, units["B"], {"bemotande": "1"}, questionnaire_id) for _ in range(2)])
@@ -525,13 +537,14 @@ def test_outcome_report_counts_change_goals_and_endings_and_forgets_the_erased(
         "mean_t_score": 55.0,
         "t_score_interval": {"low": 51.2, "high": 58.8},
     }
-    # Six ended after 30, 40, …, 80 days: five planned, one unplanned. Withholding the 1 with the 5
-    # would leave a sum of 6 that only 1 + 5 fits (a complementary count is 0 or at least k), and a
-    # withheld 0 beside it would give 6 − 5 = 1 away: the total goes too, and the median with it.
+    # Six ended after 30, 40, …, 80 days: five planned, one unplanned. Counts are withheld as if a
+    # reader knew why: withholding the 1 with the 5 would leave a sum of 6 that only 1 + 5 fits (a
+    # complementary count is 0 or at least k), and a withheld 0 beside it would give 6 − 5 = 1 away:
+    # the total goes too, and the median with it.
     assert body["endings"] == {
-        "ended": {"value": None, "suppressed": "complementary"},
-        "planned": {"value": None, "suppressed": "complementary"},
-        "unplanned": {"value": None, "suppressed": "fewer than k"},
+        "ended": {"value": None, "suppressed": "withheld"},
+        "planned": {"value": None, "suppressed": "withheld"},
+        "unplanned": {"value": None, "suppressed": "withheld"},
         "moved": {"value": 0, "suppressed": None},
         "other": {"value": 0, "suppressed": None},
         "median_days_in_intervention": None,
@@ -566,7 +579,7 @@ def test_outcome_report_counts_change_goals_and_endings_and_forgets_the_erased(
     _consume_until(consumer, lambda: (_read(engine, report) or {}).get("participants", {}).get("value") == 12)
     programme = _read(engine, lambda s: outcomes.unit_report(s, unit.id, 5, ADMIN, programme="hvb-placering"))
     assert programme is not None
-    assert programme["participants"] == {"value": None, "suppressed": "complementary"}
+    assert programme["participants"] == {"value": None, "suppressed": "withheld"}
     assert programme["changes"][0]["participants"] == {"value": 10, "suppressed": None}  # the other two have none
 
 

@@ -55,9 +55,11 @@ def test_no_withheld_count_is_the_only_unknown_of_a_published_sum(units: list[di
 
 
 def _worked_out_from_marks(cells: Mapping[Key, Cell], equations: Sequence[Equation[Key]], k: int) -> list[str]:
-    """Counts withheld as fewer than k that a reader can still pin down: the total less the shown
-    parts leaves the withheld ones a sum that only one value of the count fits, knowing that a
-    count withheld as fewer than k is 1 to k − 1 and that a complementary one is 0 or k and more."""
+    """Counts withheld as fewer than k that a reader told why each count is withheld could pin down
+    (reports mark them alike; ``protect`` guards each sum as if the reasons were told): the total
+    less the shown parts leaves the withheld ones a sum that only one value of the count fits,
+    knowing that a count withheld as fewer than k is 1 to k − 1 and a complementary one 0 or k and
+    more."""
     found = []
     for equation in equations:
         total = cells[equation.total].value
@@ -94,13 +96,34 @@ def test_no_count_withheld_as_small_can_be_pinned_down_from_its_marks(units: lis
 
 
 def _pinned_by_search(cells: Mapping[Key, Cell], equations: Sequence[Equation[Key]], k: int) -> list[str]:
-    """Counts withheld as fewer than k that every published sum together, with the marks, allows
-    only one value for: a search over the withheld counts (small tables only)."""
+    """Counts withheld as fewer than k that every published sum together allows only one value for,
+    as a reader of the report sees them: every withheld count is marked alike (and is at least 1, a
+    0 is never withheld), except an n below k, which lists no answers. The reader narrows each
+    withheld count's bounds sum by sum, then searches within them (small tables only)."""
     withheld = [key for key, cell in cells.items() if cell.value is None]
     ceiling = sum(cell.value for cell in cells.values() if cell.value is not None) + k
+    low = dict.fromkeys(withheld, 1)
+    high = {key: k - 1 if key[1] == "n" and cells[key].suppressed == BELOW_K else ceiling for key in withheld}
 
-    def values(key: Key) -> range | list[int]:
-        return range(1, k) if cells[key].suppressed == BELOW_K else [0, *range(k, ceiling + 1)]
+    def bounds(key: Key) -> tuple[int, int]:
+        value = cells[key].value
+        return (value, value) if value is not None else (low[key], high[key])
+
+    narrowed = True
+    while narrowed:
+        narrowed = False
+        for equation in equations:
+            total_low, total_high = bounds(equation.total)
+            parts_low = sum(bounds(p)[0] for p in equation.parts)
+            parts_high = sum(bounds(p)[1] for p in equation.parts)
+            implied = {equation.total: (parts_low, parts_high)}
+            for part in equation.parts:
+                part_low, part_high = bounds(part)
+                implied[part] = (total_low - (parts_high - part_high), total_high - (parts_low - part_low))
+            for key, (at_least, at_most) in implied.items():
+                if cells[key].value is None and (at_least > low[key] or at_most < high[key]):
+                    low[key], high[key] = max(low[key], at_least), min(high[key], at_most)
+                    narrowed = True
 
     def fits(fixed: dict[Key, int]) -> bool:
         """Whether the withheld counts can take values that add up everywhere, given ``fixed``."""
@@ -117,7 +140,7 @@ def _pinned_by_search(cells: Mapping[Key, Cell], equations: Sequence[Equation[Ke
             if i == len(open_keys):
                 return True
             key = open_keys[i]
-            for value in values(key):
+            for value in range(low[key], high[key] + 1):
                 known[key] = value
                 if search(i + 1):
                     del known[key]
@@ -131,16 +154,27 @@ def _pinned_by_search(cells: Mapping[Key, Cell], equations: Sequence[Equation[Ke
     for key in withheld:
         if cells[key].suppressed != BELOW_K:
             continue
-        possible = [v for v in range(1, k) if fits({key: v})]
+        possible = [v for v in range(low[key], high[key] + 1) if fits({key: v})]
         if len(possible) == 1:
             found.append(f"{key} = {possible[0]}")
     return found
 
 
+def test_sums_that_only_the_reasons_would_pin_down_give_nothing_away() -> None:
+    # u0's 4 of "1" beside u1's 9 and 5: u1's "2" = 14 - (13 - u0's "1"). Were u1's counts known to
+    # be complementary (0 or at least k), u0's could only be 4; marked alike, it could be 1 to 13.
+    counts, equations = _table([{"1": 4, "3": 9}, {"1": 9, "2": 5}])
+    cells = protect(counts, equations, K)
+    assert _pinned_by_search(cells, equations, K) == []
+
+
 @pytest.mark.xfail(strict=True, reason="pins that only several sums together give are not guarded (docs/decisions.md)")
 def test_no_count_withheld_as_small_can_be_pinned_down_by_all_the_sums_together() -> None:
-    # u0's 4 of "1" beside u1's 9 and 5: u1's "2" = 14 - (13 - u0's "1"), which must be 0 or at least k.
-    counts, equations = _table([{"1": 4, "3": 9}, {"1": 9, "2": 5}])
+    # u1's n and its 3 of "3" are withheld with its other answers shown as 0, so they are equal;
+    # u2's "1" is all of "1"; all of "1" and "4" add up to 27 - 12 = 15 and u2's "1" and "4" to 14,
+    # so all of "4" is u2's plus 1, and u0's 1 of "4" is that 1.
+    units = [{"2": 5, "3": 4, "4": 1}, {"3": 3}, {"1": 12, "4": 2}]
+    counts, equations = _table(units)
     cells = protect(counts, equations, K)
     assert _pinned_by_search(cells, equations, K) == []
 

@@ -4,11 +4,13 @@ A count from fewer than ``k`` people is suppressed (primary suppression). When a
 count could be worked out from a published total and its published siblings, the smallest
 published sibling is suppressed as well (complementary suppression).
 
-Every withheld cell is marked with why, so a reader knows that a count withheld as fewer than k
-is 1 to k − 1 and that a complementary one is not. A complement is therefore never a 0 (the
-total minus the shown parts would be the small count itself), and where the withheld parts of a
-sum could only be the smallest (1 each, and k for each complement) or, without a complement, the
-largest (k − 1 each) counts their marks allow, one more part is withheld.
+Inside, every withheld cell keeps why (``fewer than k`` is 1 to k − 1, ``complementary`` is not),
+and the cells are chosen as if a reader knew it: a complement is never a 0 (the total minus the
+shown parts would be the small count itself), and where the withheld parts of a sum could only be
+the smallest (1 each, and k for each complement) or, without a complement, the largest (k − 1 each)
+counts their reasons allow, one more part is withheld. Outside, every withheld number carries the
+one mark ``WITHHELD`` (``published``): a reader who knew which withheld counts are small could
+combine sums that each give nothing away into one that does (docs/decisions.md).
 """
 
 import heapq
@@ -19,6 +21,8 @@ from typing import Generic, TypeVar
 
 BELOW_K = "fewer than k"
 COMPLEMENTARY = "complementary"
+WITHHELD = "withheld"
+"""The one mark of a withheld number wherever it leaves the system, whatever the reason."""
 
 K = TypeVar("K", bound=Hashable)
 
@@ -28,6 +32,11 @@ class Cell:
     value: int | None
     suppressed: str | None = None
     """Why the value is withheld: ``fewer than k`` or ``complementary``; None when shown."""
+
+
+def published(reason: str | None) -> str | None:
+    """The mark a number withheld for ``reason`` carries outside (None: shown)."""
+    return None if reason is None else WITHHELD
 
 
 def suppress_total(total: int, k: int) -> Cell:

@@ -11,7 +11,7 @@ from insikt_common.errors import Unprocessable, field_error
 from reporting import access
 from reporting.directory import repository as directory
 from reporting.directory.models import UnitEntry
-from reporting.disclosure import COMPLEMENTARY, Cell, Equation, protect, suppress_total
+from reporting.disclosure import WITHHELD, Cell, Equation, protect, published, suppress_total
 from reporting.outcomes import differencing, repository
 from reporting.outcomes.change import Scored, changes, days_in_intervention, verdict, within_period
 from reporting.outcomes.differencing import ALL_PROGRAMMES, ALL_TIME, WHOLE_UNIT, Member, Section
@@ -242,8 +242,8 @@ def _section_counts(report: OutcomeUnitReport) -> dict[Section, tuple[int, ...]]
 
 
 def _withhold(report: OutcomeUnitReport, sections: set[Section]) -> OutcomeUnitReport:
-    """Blank the given sections: their counts complementary, their means and shares absent."""
-    hidden = CountCell(value=None, suppressed=COMPLEMENTARY)
+    """Blank the given sections: their counts withheld, their means and shares absent."""
+    hidden = CountCell(value=None, suppressed=WITHHELD)
     update: dict[str, object] = {}
     if ("participants",) in sections:
         update["participants"] = hidden
@@ -271,4 +271,4 @@ def _withhold(report: OutcomeUnitReport, sections: set[Section]) -> OutcomeUnitR
 
 
 def _count(cell: Cell) -> CountCell:
-    return CountCell(value=cell.value, suppressed=cell.suppressed)
+    return CountCell(value=cell.value, suppressed=published(cell.suppressed))

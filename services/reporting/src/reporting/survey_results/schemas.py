@@ -7,7 +7,8 @@ from pydantic import BaseModel
 class CountCell(BaseModel):
     value: int | None
     suppressed: str | None = None
-    """Why the value is withheld: ``fewer than k`` or ``complementary``; null when shown."""
+    """``withheld`` when the value is withheld (fewer than k, or so that no such count can be worked
+    out: which, is not told); null when shown."""
 
 
 class IntervalRead(BaseModel):
@@ -16,7 +17,8 @@ class IntervalRead(BaseModel):
 
 
 class ShareRead(BaseModel):
-    """A share positive in per cent, with its 95 % Wilson interval; withheld with a reason."""
+    """A share positive in per cent, with its 95 % Wilson interval; ``suppressed`` is ``withheld`` or
+    ``no substantive answers`` when there is none."""
 
     percent: float | None
     interval: IntervalRead | None

@@ -13,7 +13,7 @@ from reporting import access
 from reporting.benchmarks import repository as benchmarks
 from reporting.benchmarks.kolada import RIKET
 from reporting.directory.models import UnitEntry
-from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell
+from reporting.disclosure import WITHHELD, Cell, published
 from reporting.projection import table_of, upsert
 from reporting.statistics import Share, difference_in_points, summarise, wilson_interval
 from reporting.survey_results import repository
@@ -126,9 +126,7 @@ def unit_report(
     if principal is None:
         report.comments_withheld = "public report"
     elif figures.responses.value is None:
-        report.comments_withheld = (
-            "fewer than k responses" if figures.responses.suppressed == BELOW_K else "response count withheld"
-        )
+        report.comments_withheld = "response count withheld"
     else:
         report.comments = _comments(session, tables, unit_id)
     return report
@@ -624,12 +622,12 @@ def _response_rate(responses: Cell, codes: int | None) -> RateRead | None:
     if not codes:
         return None
     if responses.value is None:
-        return RateRead(percent=None, codes_issued=codes, suppressed=responses.suppressed)
+        return RateRead(percent=None, codes_issued=codes, suppressed=published(responses.suppressed))
     return RateRead(percent=round(100 * responses.value / codes, 1), codes_issued=codes)
 
 
 def _count(cell: Cell) -> CountCell:
-    return CountCell(value=cell.value, suppressed=cell.suppressed)
+    return CountCell(value=cell.value, suppressed=published(cell.suppressed))
 
 
 def _share(share: Share | None, suppressed: str | None) -> ShareRead:
@@ -639,7 +637,7 @@ def _share(share: Share | None, suppressed: str | None) -> ShareRead:
             interval=None,
             positive=None,
             denominator=None,
-            suppressed=suppressed or "no substantive answers",
+            suppressed=published(suppressed) or "no substantive answers",
         )
     interval = share.interval
     return ShareRead(
@@ -653,7 +651,7 @@ def _share(share: Share | None, suppressed: str | None) -> ShareRead:
 def _mean(figures: QuestionFigures) -> MeanRead:
     summary = summarise(figures.moments) if figures.moments is not None else None
     if summary is None:
-        return MeanRead(value=None, sd=None, interval=None, suppressed=figures.mean_suppressed or COMPLEMENTARY)
+        return MeanRead(value=None, sd=None, interval=None, suppressed=WITHHELD)
     return MeanRead(
         value=round(summary.mean, 2),
         sd=round(summary.sd, 2) if summary.sd is not None else None,

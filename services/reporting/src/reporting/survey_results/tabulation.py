@@ -310,7 +310,9 @@ def _figures(
                 moments = Moments.of(pairs)
         figures[q.link_id] = QuestionFigures(
             n=n,
-            # Below k, the number of answers listed would bound each of them (1 or more each).
+            # Below k, the answers listed would tell what the few chose, and their number would
+            # bound each of them (1 or more each). A reader can tell such an n from a withheld one
+            # with answers listed: the n's reason shows there, no other cell's does.
             answers={a: cell for a, cell in answers.items() if cell.value != 0} if n.suppressed != BELOW_K else {},
             share=share,
             share_suppressed=share_suppressed,
