@@ -1,14 +1,14 @@
 """Property tests: whatever the unit sizes and answer mixes, no withheld count can be worked out
 from a published total and its published siblings."""
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.disclosure import BELOW_K, Cell, Equation, protect
+from reporting.disclosure import BELOW_K, WITHHELD, Cell, Equation, protect
 
 K = 5
 Key = TypeVar("Key", bound=Hashable)
@@ -54,12 +54,13 @@ def test_no_withheld_count_is_the_only_unknown_of_a_published_sum(units: list[di
     assert _recoverable(cells, equations) == []
 
 
-def _worked_out_from_marks(cells: Mapping[Key, Cell], equations: Sequence[Equation[Key]], k: int) -> list[str]:
-    """Counts withheld as fewer than k that a reader told why each count is withheld could pin down
-    (reports mark them alike; ``protect`` guards each sum as if the reasons were told): the total
-    less the shown parts leaves the withheld ones a sum that only one value of the count fits,
-    knowing that a count withheld as fewer than k is 1 to k − 1 and a complementary one 0 or k and
-    more."""
+def _worked_out_from_marks(
+    cells: Mapping[Key, Cell], equations: Sequence[Equation[Key]], k: int, told: Callable[[Key], bool] = lambda _: True
+) -> list[str]:
+    """Counts withheld as fewer than k that a reader can still pin down: the total less the shown
+    parts leaves the withheld ones a sum that only one value of the count fits, knowing that a count
+    withheld as fewer than k is 1 to k − 1 and a complementary one 0 or k and more, where the reader
+    is ``told`` why; a count withheld without a reason is 1 or more."""
     found = []
     for equation in equations:
         total = cells[equation.total].value
@@ -70,8 +71,9 @@ def _worked_out_from_marks(cells: Mapping[Key, Cell], equations: Sequence[Equati
         for i, part in enumerate(withheld):
             if cells[part].suppressed != BELOW_K:
                 continue
-            others = withheld[:i] + withheld[i + 1 :]
-            fits = [v for v in range(1, k) if _can_add_up(rest - v, [cells[o].suppressed for o in others], k)]
+            marks = [cells[o].suppressed if told(o) else WITHHELD for o in withheld[:i] + withheld[i + 1 :]]
+            values = range(1, k) if told(part) else range(1, rest + 1)
+            fits = [v for v in values if _can_add_up(rest - v, marks, k)]
             if len(fits) == 1:
                 found.append(f"{part} = {fits[0]} from {equation.total}")
     return found
@@ -79,12 +81,14 @@ def _worked_out_from_marks(cells: Mapping[Key, Cell], equations: Sequence[Equati
 
 def _can_add_up(target: int, marks: list[str | None], k: int) -> bool:
     """Whether counts with these marks can add up to ``target``: the small ones to anything from
-    1 each to k − 1 each, the complementary ones to 0 or to anything from k."""
-    small = sum(1 for mark in marks if mark == BELOW_K)
-    complementary = len(marks) > small
-    return any(
-        rest == 0 or (complementary and rest >= k) for rest in (target - s for s in range(small, small * (k - 1) + 1))
-    )
+    1 each to k − 1 each, the complementary ones to 0 or to anything from k, the ones withheld
+    without a reason to anything from 1 each."""
+    small, unexplained = marks.count(BELOW_K), marks.count(WITHHELD)
+    complementary = len(marks) - small - unexplained
+    for rest in (target - s for s in range(small, small * (k - 1) + 1)):
+        if rest >= unexplained > 0 or (unexplained == 0 and (rest == 0 or (complementary > 0 and rest >= k))):
+            return True
+    return False
 
 
 @settings(max_examples=300, deadline=None)
@@ -93,6 +97,21 @@ def test_no_count_withheld_as_small_can_be_pinned_down_from_its_marks(units: lis
     counts, equations = _table(units)
     cells = protect(counts, equations, K)
     assert _worked_out_from_marks(cells, equations, K) == []
+
+
+def _an_n(key: tuple[str, str]) -> bool:
+    """A question's n, whose reason shows in a report: below k, it lists no answers."""
+    return key[1] == "n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(municipality)
+def test_no_count_withheld_as_small_can_be_pinned_down_from_what_a_report_shows(units: list[dict[str, int]]) -> None:
+    # Reports mark withheld counts alike, so a sum is guarded as the reader knows its parts: an n's
+    # reason, and of every other withheld count only that it is at least 1.
+    counts, equations = _table(units)
+    cells = protect(counts, equations, K, told=[key for key in counts if _an_n(key)])
+    assert _worked_out_from_marks(cells, equations, K, told=_an_n) == []
 
 
 def _pinned_by_search(cells: Mapping[Key, Cell], equations: Sequence[Equation[Key]], k: int) -> list[str]:
@@ -164,7 +183,7 @@ def test_sums_that_only_the_reasons_would_pin_down_give_nothing_away() -> None:
     # u0's 4 of "1" beside u1's 9 and 5: u1's "2" = 14 - (13 - u0's "1"). Were u1's counts known to
     # be complementary (0 or at least k), u0's could only be 4; marked alike, it could be 1 to 13.
     counts, equations = _table([{"1": 4, "3": 9}, {"1": 9, "2": 5}])
-    cells = protect(counts, equations, K)
+    cells = protect(counts, equations, K, told=[key for key in counts if _an_n(key)])
     assert _pinned_by_search(cells, equations, K) == []
 
 
@@ -175,7 +194,7 @@ def test_no_count_withheld_as_small_can_be_pinned_down_by_all_the_sums_together(
     # so all of "4" is u2's plus 1, and u0's 1 of "4" is that 1.
     units = [{"2": 5, "3": 4, "4": 1}, {"3": 3}, {"1": 12, "4": 2}]
     counts, equations = _table(units)
-    cells = protect(counts, equations, K)
+    cells = protect(counts, equations, K, told=[key for key in counts if _an_n(key)])
     assert _pinned_by_search(cells, equations, K) == []
 
 
@@ -225,6 +244,7 @@ def _protect_by_sweeps(
     exempt: Sequence[Key] = (),
     follows: Mapping[Key, Key] | None = None,
     reluctant: Sequence[Key] = (),
+    told: Sequence[Key] | None = None,
 ) -> dict[Key, Cell]:
     """Complementary suppression as first written: every follower, then every equation in order,
     swept again and again until a sweep changes nothing. ``protect`` must agree with it exactly."""
@@ -239,7 +259,7 @@ def _protect_by_sweeps(
                 changed = True
         for equation in equations:
             members = (equation.total, *equation.parts)
-            pinned = _pinned(equation, hidden, small, set(exempt), counts=counts, k=k)
+            pinned = _pinned(equation, hidden, small, set(exempt), counts=counts, k=k, told=told)
             if sum(1 for m in members if m in hidden) != 1 and not pinned:
                 continue
             visible = sorted(
@@ -259,25 +279,36 @@ def _protect_by_sweeps(
 
 
 def _pinned(
-    equation: Equation[Key], hidden: set[Key], small: set[Key], exempt: set[Key], *, counts: Mapping[Key, int], k: int
+    equation: Equation[Key],
+    hidden: set[Key],
+    small: set[Key],
+    exempt: set[Key],
+    *,
+    counts: Mapping[Key, int],
+    k: int,
+    told: Sequence[Key] | None,
 ) -> bool:
-    """The total is shown and its hidden parts are all at the least (1 when small, 0 when exempt, k
-    otherwise) or, all small, at the most (k − 1) their marks allow."""
+    """The total is shown and its hidden parts are all at the least (0 when exempt, 1 when small or
+    its reason is not told, k otherwise) or, all small and told, at the most (k − 1) a reader knows
+    them to be."""
     if equation.total in hidden:
         return False
     parts = [p for p in equation.parts if p in hidden]
     if not any(p in small for p in parts):
         return False
-    least = sum(1 if p in small else 0 if p in exempt else k for p in parts)
-    most = sum(k - 1 for p in parts) if all(p in small for p in parts) else None
+    is_told = {p: told is None or p in told for p in parts}
+    least = sum(0 if p in exempt else 1 if p in small or not is_told[p] else k for p in parts)
+    most = sum(k - 1 for p in parts) if all(p in small and is_told[p] for p in parts) else None
     hidden_sum = sum(counts[p] for p in parts)
     return hidden_sum <= least or hidden_sum == most
 
 
+System = tuple[dict[int, int], list[Equation[int]], list[int], list[int], dict[int, int], list[int], list[int] | None]
+"""Counts, equations, also primary, exempt, follows, reluctant, told."""
+
+
 @st.composite
-def _systems(
-    draw: st.DrawFn,
-) -> tuple[dict[int, int], list[Equation[int]], list[int], list[int], dict[int, int], list[int]]:
+def _systems(draw: st.DrawFn) -> System:
     """Arbitrary overlapping equations over a few cells, in any order, some parts repeated."""
     size = draw(st.integers(2, 14))
     counts = {key: draw(st.integers(0, 12)) for key in range(size)}
@@ -291,14 +322,15 @@ def _systems(
     exempt = draw(st.lists(cells, max_size=3))
     follows = draw(st.dictionaries(cells, cells, max_size=3))
     reluctant = draw(st.lists(cells, max_size=3))
-    return counts, equations, also, exempt, follows, reluctant
+    told = draw(st.none() | st.lists(cells, max_size=6))
+    return counts, equations, also, exempt, follows, reluctant, told
 
 
 @settings(max_examples=500, deadline=None)
 @given(_systems())
 def test_protect_hides_exactly_what_sweeping_every_equation_in_order_hides(
-    system: tuple[dict[int, int], list[Equation[int]], list[int], list[int], dict[int, int], list[int]],
+    system: System,
 ) -> None:
-    counts, equations, also, exempt, follows, reluctant = system
-    options = {"also_primary": also, "exempt": exempt, "follows": follows, "reluctant": reluctant}
+    counts, equations, also, exempt, follows, reluctant, told = system
+    options = {"also_primary": also, "exempt": exempt, "follows": follows, "reluctant": reluctant, "told": told}
     assert protect(counts, equations, K, **options) == _protect_by_sweeps(counts, equations, K, **options)  # type: ignore[arg-type]

@@ -126,14 +126,16 @@ def test_no_answers_are_listed_for_an_n_below_k() -> None:
     assert figures.answers == {}
 
 
-def test_six_responses_to_a_required_item_with_one_vet_inte_withhold_the_response_count() -> None:
-    # n = 6 is the response count. With the 1 withheld as fewer than k and the other 5 as
-    # complementary (0 or at least k), 6 = 1 + 5 is the only split: the count of 6 goes too.
+def test_six_responses_to_a_required_item_with_one_vet_inte_keep_the_response_count() -> None:
+    # n = 6 is the response count: 1 Vet inte and 5 substantive answers, both withheld. Told that
+    # the 5 is not small (0 or at least k), a reader could split 6 only as 1 + 5, and the count of
+    # 6 would have to go too; reports mark both alike, and 6 = x + y splits five ways.
     units = {"A": UnitCounts(6, {"bemotande": {"1": 3, "2": 1, "3": 1, "9": 1}})}
     required = (replace(SATISFACTION, always_answered=True),)
     figures = _round(units, {"A": "0580"}, required)[("unit", "A")]
     assert figures.questions["bemotande"].answers["9"] == Cell(None, BELOW_K)
-    assert figures.responses == Cell(None, COMPLEMENTARY)
+    assert figures.questions["bemotande"].share is None
+    assert figures.responses == Cell(6)
 
 
 def test_a_small_vet_inte_count_hides_the_n_and_keeps_the_share() -> None:

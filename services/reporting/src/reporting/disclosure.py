@@ -4,13 +4,14 @@ A count from fewer than ``k`` people is suppressed (primary suppression). When a
 count could be worked out from a published total and its published siblings, the smallest
 published sibling is suppressed as well (complementary suppression).
 
-Inside, every withheld cell keeps why (``fewer than k`` is 1 to k − 1, ``complementary`` is not),
-and the cells are chosen as if a reader knew it: a complement is never a 0 (the total minus the
-shown parts would be the small count itself), and where the withheld parts of a sum could only be
-the smallest (1 each, and k for each complement) or, without a complement, the largest (k − 1 each)
-counts their reasons allow, one more part is withheld. Outside, every withheld number carries the
-one mark ``WITHHELD`` (``published``): a reader who knew which withheld counts are small could
-combine sums that each give nothing away into one that does (docs/decisions.md).
+Inside, every withheld cell keeps why (``fewer than k`` is 1 to k − 1, ``complementary`` is not).
+Outside, every withheld number carries the one mark ``WITHHELD`` (``published``): a reader who knew
+which withheld counts are small could combine sums that each give nothing away into one that does
+(docs/decisions.md). The cells are chosen for what a reader knows: of a withheld count, that it is
+at least 1 (a 0 is never withheld to protect another, or a reader would read it as one), and of the
+cells whose reason shows anyway (``told``), the reason. Where the withheld parts of a sum could only
+be the least (1 each, k for a complement told, 0 for an exempt count) or, all of them small and
+told, the most (k − 1 each), one more part is withheld.
 """
 
 import heapq
@@ -78,6 +79,7 @@ def protect(
     exempt: Iterable[K] = (),
     follows: Mapping[K, K] | None = None,
     reluctant: Iterable[K] = (),
+    told: Iterable[K] | None = None,
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden
     member and none has its small counts pinned by their marks (see the module's docstring).
@@ -93,7 +95,9 @@ def protect(
     denominator reaches k), though they may still be hidden to protect another cell; ``follows``
     maps such a numerator to its denominator: it is hidden whenever the denominator is.
     ``reluctant`` names cells to pick as a complement only when no other part would do (a Vet inte
-    count whose withholding would take a share with it).
+    count whose withholding would take a share with it). ``told`` names the cells whose reason a
+    reader can tell (a question's n, whose answers are not listed when it is small); every cell's
+    when None. Of the others a reader knows only that a withheld count is at least 1.
     ``equations`` may be an ``EquationIndex`` already built for them (reused across calls).
 
     The result is that of sweeping the followers and then every equation in order, acting on each
@@ -105,7 +109,14 @@ def protect(
     never_small = set(exempt)
     small = {key for key, count in counts.items() if 0 < count < k and key not in never_small}
     sweeps = _Sweeps(
-        index, counts, k, small=small, also_primary=also_primary, last_resort=set(reluctant), loose=never_small
+        index,
+        counts,
+        k,
+        small=small,
+        also_primary=also_primary,
+        last_resort=set(reluctant),
+        loose=never_small,
+        told=None if told is None else set(told),
     )
     leaders = dict(follows or {})
     changed = True
@@ -128,7 +139,9 @@ def protect(
 
 class _Sweeps(Generic[K]):
     """The hidden cells and, per equation, how many of its members are hidden (as often as they
-    appear), how many of its hidden parts are small and what its hidden parts add up to."""
+    appear), how many of its hidden parts are small, the least its hidden parts can add up to as a
+    reader knows them, how many of them a reader can put no upper bound on, and what they add up
+    to."""
 
     def __init__(
         self,
@@ -140,19 +153,22 @@ class _Sweeps(Generic[K]):
         also_primary: Iterable[K],
         last_resort: set[K],
         loose: set[K],
+        told: set[K] | None,
     ) -> None:
         """``loose``: counts exempt from being small, so that a reader cannot take a withheld one to
-        be 0 or at least k."""
+        be 0 or at least k. ``told``: the cells whose reason a reader can tell (None: all)."""
         self.index = index
         self.counts = counts
         self.k = k
         self.small = small
         self.loose = loose
+        self.told = told
         self.last_resort = last_resort
         self.hidden: set[K] = set()
         self.hidden_members: dict[int, int] = defaultdict(int)
         self.hidden_small: dict[int, int] = defaultdict(int)
-        self.hidden_loose: dict[int, int] = defaultdict(int)
+        self.hidden_floor: dict[int, int] = defaultdict(int)
+        self.hidden_unbounded: dict[int, int] = defaultdict(int)
         self.hidden_sum: dict[int, int] = defaultdict(int)
         self.acting: set[int] = set()
         """The equations that act when their turn comes."""
@@ -163,12 +179,18 @@ class _Sweeps(Generic[K]):
 
     def hide(self, key: K) -> None:
         self.hidden.add(key)
-        count, is_small, is_loose = self.counts[key], key in self.small, key in self.loose
+        count, is_small = self.counts[key], key in self.small
+        # What a reader knows of it: 1 to k − 1 when told it is small, k or more when told it is
+        # not, 1 or more when not told, 0 or more when loose.
+        told = self.told is None or key in self.told
+        floor = 0 if key in self.loose else 1 if is_small or not told else self.k
+        unbounded = not (is_small and told)
         for i in self.index.containing.get(key, ()):
             self.hidden_members[i] += 1
             if key != self.index.equations[i].total:
                 self.hidden_small[i] += is_small
-                self.hidden_loose[i] += is_loose
+                self.hidden_floor[i] += floor
+                self.hidden_unbounded[i] += unbounded
                 self.hidden_sum[i] += count
             if self._acts(i):
                 if i not in self.acting:
@@ -179,18 +201,16 @@ class _Sweeps(Generic[K]):
                 self.acting.discard(i)
 
     def _acts(self, i: int) -> bool:
-        """One hidden member could be read off the others; or the total is shown and the hidden
-        parts, at the bounds their marks allow (1 to k − 1 when small, k or more otherwise, 0 or
-        more when loose), can add up to what they do in one way only."""
+        """One hidden member could be read off the others; or the total is shown, a hidden part is
+        small, and the hidden parts, within the bounds a reader knows (see ``hide``), can add up to
+        what they do in one way only: each at its least, or each small one at its most."""
         hidden = self.hidden_members[i]
         if hidden == 1:
             return True
-        small = self.hidden_small[i]
-        if small == 0 or self.index.equations[i].total in self.hidden:
+        if self.hidden_small[i] == 0 or self.index.equations[i].total in self.hidden:
             return False
-        others, total = hidden - small, self.hidden_sum[i]
-        at_least = small + self.k * (others - self.hidden_loose[i])
-        return total <= at_least or (others == 0 and total >= small * (self.k - 1))
+        total = self.hidden_sum[i]
+        return total <= self.hidden_floor[i] or (self.hidden_unbounded[i] == 0 and total >= hidden * (self.k - 1))
 
     def _preference(self) -> Callable[[K], tuple[bool, int, str]]:
         """The order in which visible parts are picked as a complement: the smallest first."""

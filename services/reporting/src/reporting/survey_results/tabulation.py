@@ -176,6 +176,8 @@ class CellRoles(NamedTuple):
     exempt: set[Key]
     follows: dict[Key, Key]
     reluctant: set[Key]
+    told: set[Key]
+    """Cells whose reason a reader can tell: a question's n lists no answers when it is small."""
 
 
 def _protect_all(
@@ -201,6 +203,7 @@ def _protect_all(
             exempt=roles.exempt,
             follows=roles.follows,
             reluctant=roles.reluctant,
+            told=roles.told,
         )
         grown = set(extra)
         for level, link_id, answers in numeric:
@@ -222,7 +225,7 @@ def _cells(
     """Each level's cells and the equations within a level (answers to n, questions to area)."""
     counts: dict[Key, int] = {}
     equations: list[Equation[Key]] = []
-    roles = CellRoles(exempt=set(), follows={}, reluctant=set())
+    roles = CellRoles(exempt=set(), follows={}, reluctant=set(), told=set())
     for level, unit_counts in raw.items():
         counts[(level, "responses")] = unit_counts.responses
         negatives: dict[str, tuple[Key, ...]] = {}
@@ -232,6 +235,7 @@ def _cells(
             for a, cell in zip(answer_keys[q.link_id], answer_cells, strict=True):
                 counts[cell] = answers.get(a, 0)
             counts[(level, q.link_id, "n")] = sum(answers.values())
+            roles.told.add((level, q.link_id, "n"))
             if q.has_share:
                 positive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.positive]
                 substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
