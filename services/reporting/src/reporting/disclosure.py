@@ -18,7 +18,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 BELOW_K = "fewer than k"
 COMPLEMENTARY = "complementary"
@@ -44,9 +44,10 @@ def suppress_total(total: int, k: int) -> Cell:
     return Cell(total) if total >= k else Cell(None, BELOW_K)
 
 
-@dataclass(frozen=True)
-class Equation(Generic[K]):
-    """``total`` is the sum of ``parts``: anyone who sees all but one of them can work out the last."""
+class Equation(NamedTuple, Generic[K]):
+    """``total`` is the sum of ``parts``: anyone who sees all but one of them can work out the last.
+
+    A named tuple: a round's tables make hundreds of thousands of them."""
 
     total: K
     parts: tuple[K, ...]
@@ -80,6 +81,7 @@ def protect(
     follows: Mapping[K, K] | None = None,
     reluctant: Iterable[K] = (),
     told: Iterable[K] | None = None,
+    label: Callable[[K], str] = str,
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden
     member and none has its small counts pinned by their marks (see the module's docstring).
@@ -97,7 +99,8 @@ def protect(
     ``reluctant`` names cells to pick as a complement only when no other part would do (a Vet inte
     count whose withholding would take a share with it). ``told`` names the cells whose reason a
     reader can tell (a question's n, whose answers are not listed when it is small); every cell's
-    when None. Of the others a reader knows only that a withheld count is at least 1.
+    when None. Of the others a reader knows only that a withheld count is at least 1. Of visible
+    parts equally small, the one whose ``label`` sorts first is picked.
     ``equations`` may be an ``EquationIndex`` already built for them (reused across calls).
 
     The result is that of sweeping the followers and then every equation in order, acting on each
@@ -117,6 +120,7 @@ def protect(
         last_resort=set(reluctant),
         loose=never_small,
         told=None if told is None else set(told),
+        label=label,
     )
     leaders = dict(follows or {})
     changed = True
@@ -154,6 +158,7 @@ class _Sweeps(Generic[K]):
         last_resort: set[K],
         loose: set[K],
         told: set[K] | None,
+        label: Callable[[K], str],
     ) -> None:
         """``loose``: counts exempt from being small, so that a reader cannot take a withheld one to
         be 0 or at least k. ``told``: the cells whose reason a reader can tell (None: all)."""
@@ -163,6 +168,7 @@ class _Sweeps(Generic[K]):
         self.small = small
         self.loose = loose
         self.told = told
+        self.label = label
         self.last_resort = last_resort
         self.hidden: set[K] = set()
         self.hidden_members: dict[int, int] = defaultdict(int)
@@ -214,8 +220,8 @@ class _Sweeps(Generic[K]):
 
     def _preference(self) -> Callable[[K], tuple[bool, int, str]]:
         """The order in which visible parts are picked as a complement: the smallest first."""
-        last_resort, counts = self.last_resort, self.counts
-        return lambda part: (part in last_resort, counts[part], str(part))
+        last_resort, counts, label = self.last_resort, self.counts, self.label
+        return lambda part: (part in last_resort, counts[part], label(part))
 
     def follow(self, leaders: Mapping[K, K]) -> bool:
         changed = False

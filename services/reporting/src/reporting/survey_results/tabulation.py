@@ -7,9 +7,9 @@ answers the sum of its questions'). ``disclosure.protect`` then withholds cells 
 cell is the only unknown of an equation whose other members are published, across all levels.
 """
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from insikt_common.contracts.survey import QuestionDefinition
 from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell, Equation, EquationIndex, protect
@@ -18,6 +18,7 @@ from reporting.statistics import Moments, Share, share_positive
 Level = tuple[str, str]
 """``("unit", unit id)``, ``("municipality", code)``, ``("unit_type", type)`` or ``("round", round id)``."""
 Key = tuple[Any, ...]
+C = TypeVar("C", bound=Hashable)
 
 NUMERIC_KINDS = frozenset({"rating"})
 BACKGROUND_KINDS = frozenset({"background_gender", "background_age"})
@@ -142,57 +143,98 @@ def tabulate(
     for level, members in groups.items():
         raw[level] = _sum_counts([units[u] for u in members if u in units])
 
-    counts, equations, roles = _cells(raw, all_questions, answer_keys, areas)
-
-    first: Level | None = ("unit", next(iter(units))) if units else None
-    measures = [key[1:] for key in counts if key[0] == first]
+    # Every level has the same cells in the same order: cell j of the level at position i is
+    # numbered i × width + j, and one level's equations serve every level.
+    layout = _Layout.of(all_questions, answer_keys, areas)
+    width = len(layout.cells)
+    order = list(raw)
+    base = {level: i * width for i, level in enumerate(order)}
+    counts: dict[int, int] = {}
+    for level, unit_counts in raw.items():
+        counts.update(enumerate(_level(unit_counts, all_questions, answer_keys, areas).values(), base[level]))
+    equations = [
+        Equation(b + e.total, tuple([b + p for p in e.parts]), e.hide_total_first)
+        for b in base.values()
+        for e in layout.equations
+    ]
+    roles = _at(layout.roles, base.values())
+    rolled_up = range(width) if units else range(0)
     for level, members in groups.items():
-        present = [("unit", u) for u in members if u in units]
-        for measure in measures:
-            equations.append(Equation((level, *measure), tuple([(m, *measure) for m in present])))
+        present = [base[("unit", u)] for u in members if u in units]
+        equations.extend(Equation(base[level] + j, tuple([m + j for m in present])) for j in rolled_up)
     for total, parts in partitions:
-        for measure in measures:
-            equations.append(Equation((total, *measure), tuple([(p, *measure) for p in parts])))
+        bases = [base[p] for p in parts]
+        equations.extend(Equation(base[total] + j, tuple([b + j for b in bases])) for j in rolled_up)
 
     cells = _protect_all(
         counts,
         equations,
         k,
         roles,
-        numeric=[(level, q.link_id, answer_keys[q.link_id]) for level in raw for q in all_questions if q.numeric],
-        splits=[((total, *measure), (rest, *measure)) for total, rest in splits for measure in measures],
+        numeric=[
+            [b + layout.number[(q.link_id, "a", a)] for a in answer_keys[q.link_id]]
+            for b in base.values()
+            for q in all_questions
+            if q.numeric
+        ],
+        splits=[(base[total] + j, base[rest] + j) for total, rest in splits for j in rolled_up],
+        label=lambda cell: str((order[cell // width], *layout.cells[cell % width])),
     )
 
+    def cell_of(level: Level) -> Callable[[Key], Cell]:
+        return lambda key: cells[base[level] + layout.number[key]]
+
     return {
-        level: _figures(level, unit_counts, all_questions, answer_keys=answer_keys, areas=areas, cells=cells)
+        level: _figures(unit_counts, all_questions, answer_keys=answer_keys, areas=areas, cell=cell_of(level))
         for level, unit_counts in raw.items()
         if levels is None or level in levels
     }
 
 
-class CellRoles(NamedTuple):
+class CellRoles(NamedTuple, Generic[C]):
     """What ``disclosure.protect`` needs to know about cells beyond their counts."""
 
-    exempt: set[Key]
-    follows: dict[Key, Key]
-    reluctant: set[Key]
-    told: set[Key]
+    exempt: set[C]
+    follows: dict[C, C]
+    reluctant: set[C]
+    told: set[C]
     """Cells whose reason a reader can tell: a question's n lists no answers when it is small."""
+
+    def numbered(self, number: Callable[[C], int]) -> "CellRoles[int]":
+        return CellRoles(
+            exempt={number(c) for c in self.exempt},
+            follows={number(f): number(lead) for f, lead in self.follows.items()},
+            reluctant={number(c) for c in self.reluctant},
+            told={number(c) for c in self.told},
+        )
+
+
+def _at(roles: CellRoles[int], bases: Iterable[int]) -> CellRoles[int]:
+    """One level's roles (its cells numbered from 0) for the levels numbered from ``bases``."""
+    bases = list(bases)
+    return CellRoles(
+        exempt={b + c for b in bases for c in roles.exempt},
+        follows={b + f: b + lead for b in bases for f, lead in roles.follows.items()},
+        reluctant={b + c for b in bases for c in roles.reluctant},
+        told={b + c for b in bases for c in roles.told},
+    )
 
 
 def _protect_all(
-    counts: Mapping[Key, int],
-    equations: Sequence[Equation[Key]],
+    counts: Mapping[int, int],
+    equations: Sequence[Equation[int]],
     k: int,
-    roles: "CellRoles",
+    roles: CellRoles[int],
     *,
-    numeric: Sequence[tuple[Level, str, list[str]]],
-    splits: Sequence[tuple[Key, Key]],
-) -> dict[Key, Cell]:
-    """A numeric scale's distribution is withheld as a whole once any of its counts is: with its
-    mean and spread published, two or three withheld counts could otherwise be solved for. A cell
-    split off from a total (see ``tabulate``) takes the total with it when withheld."""
-    extra: set[Key] = set()
+    numeric: Sequence[Sequence[int]],
+    splits: Sequence[tuple[int, int]],
+    label: Callable[[int], str],
+) -> dict[int, Cell]:
+    """A numeric scale's distribution (``numeric``: its answer cells) is withheld as a whole once
+    any of its counts is: with its mean and spread published, two or three withheld counts could
+    otherwise be solved for. A cell split off from a total (see ``tabulate``) takes the total with
+    it when withheld."""
+    extra: set[int] = set()
     indexed = EquationIndex(equations)
     while True:
         cells = protect(
@@ -204,10 +246,10 @@ def _protect_all(
             follows=roles.follows,
             reluctant=roles.reluctant,
             told=roles.told,
+            label=label,
         )
         grown = set(extra)
-        for level, link_id, answers in numeric:
-            answer_cells = [(level, link_id, "a", a) for a in answers]
+        for answer_cells in numeric:
             if any(cells[c].value is None for c in answer_cells):
                 grown.update(c for c in answer_cells if counts[c] > 0)
         grown.update(total for total, rest in splits if cells[rest].value is None)
@@ -216,67 +258,96 @@ def _protect_all(
         extra = grown
 
 
-def _cells(
-    raw: Mapping[Level, UnitCounts],
+class _Layout(NamedTuple):
+    """One level's cells (their keys without the level) and the equations and roles within a
+    level, in cell numbers: every level has the same."""
+
+    cells: list[Key]
+    number: dict[Key, int]
+    equations: list[Equation[int]]
+    roles: CellRoles[int]
+
+    @staticmethod
+    def of(
+        questions: Sequence[Question], answer_keys: Mapping[str, list[str]], areas: Mapping[str, list[Question]]
+    ) -> "_Layout":
+        equations: list[Equation[Key]] = []
+        roles: CellRoles[Key] = CellRoles(exempt=set(), follows={}, reluctant=set(), told=set())
+        cells = list(_level(UnitCounts(0, {}), questions, answer_keys, areas, (equations, roles)))
+        number = {key: j for j, key in enumerate(cells)}
+        return _Layout(
+            cells=cells,
+            number=number,
+            equations=[
+                Equation(number[e.total], tuple(number[p] for p in e.parts), e.hide_total_first) for e in equations
+            ],
+            roles=roles.numbered(number.__getitem__),
+        )
+
+
+def _level(
+    unit_counts: UnitCounts,
     questions: Sequence[Question],
     answer_keys: Mapping[str, list[str]],
     areas: Mapping[str, list[Question]],
-) -> tuple[dict[Key, int], list[Equation[Key]], "CellRoles"]:
-    """Each level's cells and the equations within a level (answers to n, questions to area)."""
-    counts: dict[Key, int] = {}
-    equations: list[Equation[Key]] = []
-    roles = CellRoles(exempt=set(), follows={}, reluctant=set(), told=set())
-    for level, unit_counts in raw.items():
-        counts[(level, "responses")] = unit_counts.responses
-        negatives: dict[str, tuple[Key, ...]] = {}
-        for q in questions:
-            answers = unit_counts.answers.get(q.link_id, {})
-            answer_cells = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id]]
-            for a, cell in zip(answer_keys[q.link_id], answer_cells, strict=True):
-                counts[cell] = answers.get(a, 0)
-            counts[(level, q.link_id, "n")] = sum(answers.values())
-            roles.told.add((level, q.link_id, "n"))
-            if q.has_share:
-                positive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.positive]
-                substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
-                non_substantive = [(level, q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.non_substantive]
-                if q.always_answered:
-                    roles.reluctant.update(non_substantive)  # withheld, it would take the share with it
-                counts[(level, q.link_id, "pos")] = sum(counts[c] for c in positive)
-                counts[(level, q.link_id, "sub")] = sum(counts[c] for c in substantive)
-                equations.append(Equation((level, q.link_id, "pos"), tuple(positive)))
-                equations.append(Equation((level, q.link_id, "sub"), tuple(substantive)))
-                negatives[q.link_id] = tuple(c for c in substantive if c not in positive)
-                _share_parts(equations, roles, (level, q.link_id), negatives[q.link_id])
-                equations.append(
-                    Equation(
-                        (level, q.link_id, "n"),
-                        ((level, q.link_id, "sub"), *non_substantive),
-                        # An optional item's skips keep its Vet inte from showing as responses − the
-                        # share's denominator once n is withheld; a required item has none, so the
-                        # share goes instead.
-                        hide_total_first=not q.always_answered,
-                    )
-                )
-            # After the share's equations, so that an optional item's small Vet inte takes its n
-            # (above) before a sweep reaches the answers and takes a substantive answer instead.
-            equations.append(Equation((level, q.link_id, "n"), tuple(answer_cells)))
+    structure: tuple[list[Equation[Key]], CellRoles[Key]] | None = None,
+) -> dict[Key, int]:
+    """A level's cells, in the same order for every level; with ``structure``, also the equations
+    within a level (answers to n, questions to area) and the cells' roles, added to it."""
+    counts: dict[Key, int] = {("responses",): unit_counts.responses}
+    negatives: dict[str, tuple[Key, ...]] = {}
+    for q in questions:
+        answers = unit_counts.answers.get(q.link_id, {})
+        answer_cells = [(q.link_id, "a", a) for a in answer_keys[q.link_id]]
+        for a, cell in zip(answer_keys[q.link_id], answer_cells, strict=True):
+            counts[cell] = answers.get(a, 0)
+        counts[(q.link_id, "n")] = sum(answers.values())
+        positive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.positive]
+        substantive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
+        if q.has_share:
+            counts[(q.link_id, "pos")] = sum(counts[c] for c in positive)
+            counts[(q.link_id, "sub")] = sum(counts[c] for c in substantive)
+        if structure is None:
+            continue
+        equations, roles = structure
+        roles.told.add((q.link_id, "n"))
+        if q.has_share:
+            non_substantive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.non_substantive]
             if q.always_answered:
-                # Its n is the response count: a withheld n would be published anyway.
-                equations.append(Equation((level, "responses"), ((level, q.link_id, "n"),)))
-        for area, area_questions in areas.items():
-            for part in ("pos", "sub"):
-                members = tuple((level, q.link_id, part) for q in area_questions)
-                counts[(level, "area", area, part)] = sum(counts[m] for m in members)
-                equations.append(Equation((level, "area", area, part), members))
-            _share_parts(
-                equations, roles, (level, "area", area), [c for q in area_questions for c in negatives[q.link_id]]
+                roles.reluctant.update(non_substantive)  # withheld, it would take the share with it
+            equations.append(Equation((q.link_id, "pos"), tuple(positive)))
+            equations.append(Equation((q.link_id, "sub"), tuple(substantive)))
+            negatives[q.link_id] = tuple(c for c in substantive if c not in positive)
+            _share_parts(equations, roles, (q.link_id,), negatives[q.link_id])
+            equations.append(
+                Equation(
+                    (q.link_id, "n"),
+                    ((q.link_id, "sub"), *non_substantive),
+                    # An optional item's skips keep its Vet inte from showing as responses − the
+                    # share's denominator once n is withheld; a required item has none, so the
+                    # share goes instead.
+                    hide_total_first=not q.always_answered,
+                )
             )
+        # After the share's equations, so that an optional item's small Vet inte takes its n
+        # (above) before a sweep reaches the answers and takes a substantive answer instead.
+        equations.append(Equation((q.link_id, "n"), tuple(answer_cells)))
+        if q.always_answered:
+            # Its n is the response count: a withheld n would be published anyway.
+            equations.append(Equation(("responses",), ((q.link_id, "n"),)))
+    for area, area_questions in areas.items():
+        for part in ("pos", "sub"):
+            members = tuple((q.link_id, part) for q in area_questions)
+            counts[("area", area, part)] = sum(counts[m] for m in members)
+            if structure is not None:
+                structure[0].append(Equation(("area", area, part), members))
+        if structure is not None:
+            negative = [c for q in area_questions for c in negatives[q.link_id]]
+            _share_parts(*structure, ("area", area), negative)
+    return counts
 
-    return counts, equations, roles
 
-
-def _share_parts(equations: list[Equation[Key]], roles: CellRoles, prefix: Key, negative: Sequence[Key]) -> None:
+def _share_parts(equations: list[Equation[Key]], roles: CellRoles[Key], prefix: Key, negative: Sequence[Key]) -> None:
     """A share's numerator (``prefix`` + "pos") and denominator ("sub"): the numerator is never
     withheld for being small, goes whenever the denominator does, and is picked as a complement only
     when nothing else would do (it takes the share with it); the denominator less the numerator is
@@ -289,22 +360,22 @@ def _share_parts(equations: list[Equation[Key]], roles: CellRoles, prefix: Key, 
 
 
 def _figures(
-    level: Level,
     unit_counts: UnitCounts,
     questions: Iterable[Question],
     *,
     answer_keys: Mapping[str, list[str]],
     areas: Mapping[str, list[Question]],
-    cells: Mapping[Key, Cell],
+    cell: Callable[[Key], Cell],
 ) -> LevelFigures:
+    """A level's figures from its cells (``cell`` of a key without the level)."""
     figures: dict[str, QuestionFigures] = {}
     for q in questions:
-        n = cells[(level, q.link_id, "n")]
-        answers = {a: cells[(level, q.link_id, "a", a)] for a in answer_keys[q.link_id]}
+        n = cell((q.link_id, "n"))
+        answers = {a: cell((q.link_id, "a", a)) for a in answer_keys[q.link_id]}
         raw_answers = unit_counts.answers.get(q.link_id, {})
         share, share_suppressed = None, None
         if q.has_share:
-            share, share_suppressed = _share(cells, (level, q.link_id, "pos"), (level, q.link_id, "sub"))
+            share, share_suppressed = _share(cell((q.link_id, "pos")), cell((q.link_id, "sub")))
         moments, mean_suppressed = None, None
         if q.numeric:
             if n.value is None:
@@ -325,13 +396,12 @@ def _figures(
         )
     area_figures = {}
     for area, area_questions in areas.items():
-        index, suppressed = _share(cells, (level, "area", area, "pos"), (level, "area", area, "sub"))
+        index, suppressed = _share(cell(("area", area, "pos")), cell(("area", area, "sub")))
         area_figures[area] = AreaFigures(index, suppressed, tuple(q.link_id for q in area_questions))
-    return LevelFigures(responses=cells[(level, "responses")], questions=figures, areas=area_figures)
+    return LevelFigures(responses=cell(("responses",)), questions=figures, areas=area_figures)
 
 
-def _share(cells: Mapping[Key, Cell], positive_key: Key, substantive_key: Key) -> tuple[Share | None, str | None]:
-    positive, substantive = cells[positive_key], cells[substantive_key]
+def _share(positive: Cell, substantive: Cell) -> tuple[Share | None, str | None]:
     if substantive.value is None:
         return None, substantive.suppressed
     if positive.value is None:
