@@ -179,12 +179,15 @@ def test_a_required_items_vet_inte_is_not_chosen_to_protect_another_answer() -> 
     assert bemotande.share is not None and (bemotande.share.positive, bemotande.share.denominator) == (70, 85)
 
 
-def test_a_rating_shows_mean_and_spread_and_withholds_its_whole_distribution_when_any_count_is_small() -> None:
-    units = {"A": UnitCounts(12, {"betyg": {"8": 6, "6": 5, "10": 1}})}
-    rating = _round(units, {"A": "0580"})[("unit", "A")].questions["betyg"]
-    assert rating.moments is not None and rating.moments.n == 12
-    assert rating.moments.total == pytest.approx(8 * 6 + 6 * 5 + 10)
-    assert all(cell.value is None for cell in rating.answers.values())
+def test_a_rating_shows_mean_and_spread_only_beside_its_whole_distribution() -> None:
+    shown = _round({"A": UnitCounts(17, {"betyg": {"8": 6, "6": 11}})}, {"A": "0580"})[("unit", "A")]
+    assert shown.questions["betyg"].moments is not None and shown.questions["betyg"].moments.n == 17
+    assert shown.questions["betyg"].moments.total == pytest.approx(8 * 6 + 6 * 11)
+    # With 6, 8 and 10 listed and n = 12, a mean and a spread would be three equations in their
+    # three counts: the 1 of "10" could be solved for.
+    withheld = _round({"B": UnitCounts(12, {"betyg": {"8": 6, "6": 5, "10": 1}})}, {"B": "0580"})[("unit", "B")]
+    assert withheld.questions["betyg"].answers["10"] == Cell(None, BELOW_K)
+    assert withheld.questions["betyg"].moments is None and withheld.questions["betyg"].mean_suppressed is not None
 
 
 def test_riket_is_withheld_where_an_organisation_could_subtract_its_own_units() -> None:
@@ -302,3 +305,26 @@ def _within_level(level: tuple[str, str], figures: LevelFigures) -> list[str]:
     if figures.areas["bemotande"].index is not None and sum(withheld) == 1:
         problems.append(f"a question's share at {level} from the area index")
     return problems
+
+
+def test_a_response_count_is_read_as_small_or_not_from_the_questions_ns() -> None:
+    # B's n of 5 tells that B's response count is at least 5; the round's 6 would then leave A's
+    # withheld count at most 1, so 1.
+    units = {"A": UnitCounts(1, {"bemotande": {"1": 1}}), "B": UnitCounts(5, {"bemotande": {"1": 3, "2": 2}})}
+    figures = _round(units, {"A": "0580", "B": "0580"}, questions=(SATISFACTION,))
+    assert figures[("unit", "A")].responses == Cell(None, BELOW_K)
+    assert figures[("municipality", "0580")].responses.value is None
+    assert figures[("round", "r")].responses.value is None
+
+
+def test_answers_under_a_small_n_are_read_as_small() -> None:
+    # A's and B's n of 4 list no answers, so each of their answers is at most 4: the municipality's
+    # 8 of "3" would make them 4 and 4.
+    units = {
+        "A": UnitCounts(4, {"bemotande": {"3": 4}}),
+        "B": UnitCounts(4, {"bemotande": {"3": 4}}),
+        "C": UnitCounts(10, {"bemotande": {"1": 5, "4": 5}}),
+    }
+    figures = _round(units, {"A": "0580", "B": "0580", "C": "0580"}, questions=(SATISFACTION,))
+    assert figures[("unit", "A")].questions["bemotande"].answers == {}
+    assert figures[("municipality", "0580")].questions["bemotande"].answers["3"].value is None

@@ -88,7 +88,9 @@ class QuestionFigures:
     share: Share | None
     share_suppressed: str | None
     moments: Moments | None
-    """Count, sum and sum of squares of the numeric answers, when the n they rest on is published."""
+    """Count, sum and sum of squares of the numeric answers, when every count of the distribution is
+    published: with the options nobody chose not listed, a mean and spread beside withheld counts
+    would let two or three of them be solved for."""
     mean_suppressed: str | None
 
 
@@ -158,6 +160,11 @@ def tabulate(
         for e in layout.equations
     ]
     roles = _at(layout.roles, base.values())
+    # A small n lists no answers: a reader then knows each of them, and its share's parts, are below k.
+    for b in base.values():
+        for q in all_questions:
+            if 0 < counts[b + layout.number[(q.link_id, "n")]] < k:
+                roles.told.update(b + j for j in layout.under[q.link_id])
     rolled_up = range(width) if units else range(0)
     for level, members in groups.items():
         present = [base[("unit", u)] for u in members if u in units]
@@ -171,12 +178,6 @@ def tabulate(
         equations,
         k,
         roles,
-        numeric=[
-            [b + layout.number[(q.link_id, "a", a)] for a in answer_keys[q.link_id]]
-            for b in base.values()
-            for q in all_questions
-            if q.numeric
-        ],
         splits=[(base[total] + j, base[rest] + j) for total, rest in splits for j in rolled_up],
         label=lambda cell: str((order[cell // width], *layout.cells[cell % width])),
     )
@@ -226,14 +227,10 @@ def _protect_all(
     k: int,
     roles: CellRoles[int],
     *,
-    numeric: Sequence[Sequence[int]],
     splits: Sequence[tuple[int, int]],
     label: Callable[[int], str],
 ) -> dict[int, Cell]:
-    """A numeric scale's distribution (``numeric``: its answer cells) is withheld as a whole once
-    any of its counts is: with its mean and spread published, two or three withheld counts could
-    otherwise be solved for. A cell split off from a total (see ``tabulate``) takes the total with
-    it when withheld."""
+    """A cell split off from a total (see ``tabulate``) takes the total with it when withheld."""
     extra: set[int] = set()
     indexed = EquationIndex(equations)
     while True:
@@ -249,9 +246,6 @@ def _protect_all(
             label=label,
         )
         grown = set(extra)
-        for answer_cells in numeric:
-            if any(cells[c].value is None for c in answer_cells):
-                grown.update(c for c in answer_cells if counts[c] > 0)
         grown.update(total for total, rest in splits if cells[rest].value is None)
         if grown == extra:
             return cells
@@ -266,6 +260,8 @@ class _Layout(NamedTuple):
     number: dict[Key, int]
     equations: list[Equation[int]]
     roles: CellRoles[int]
+    under: dict[str, list[int]]
+    """Per question, the cells its n bounds: its answers, its share's parts and its areas' sums."""
 
     @staticmethod
     def of(
@@ -282,7 +278,17 @@ class _Layout(NamedTuple):
                 Equation(number[e.total], tuple(number[p] for p in e.parts), e.hide_total_first) for e in equations
             ],
             roles=roles.numbered(number.__getitem__),
+            under={q.link_id: [j for j, key in enumerate(cells) if _bounded_by_n(key, q, areas)] for q in questions},
         )
+
+
+def _bounded_by_n(key: Key, q: Question, areas: Mapping[str, list[Question]]) -> bool:
+    """Whether a small n of ``q`` tells a reader something of the cell ``key`` (of the same level):
+    its answers and its share's parts are below k, its areas' sums are bounded. Such cells are told
+    (``protect``), which errs towards withholding more where the bound is looser than k − 1."""
+    if key[0] == q.link_id:
+        return bool(key[1] != "n")
+    return bool(key[0] == "area" and q.area == key[1] and q in areas.get(key[1], ()))
 
 
 def _level(
@@ -310,7 +316,9 @@ def _level(
         if structure is None:
             continue
         equations, roles = structure
-        roles.told.add((q.link_id, "n"))
+        # A report tells an n's reason (a small one lists no answers), and with it the response
+        # count's (at least every n).
+        roles.told.update([(q.link_id, "n"), ("responses",)])
         if q.has_share:
             non_substantive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.non_substantive]
             if q.always_answered:
@@ -380,6 +388,8 @@ def _figures(
         if q.numeric:
             if n.value is None:
                 mean_suppressed = n.suppressed
+            elif any(c.value is None for c in answers.values()):
+                mean_suppressed = COMPLEMENTARY
             else:
                 pairs = [(v, c) for a, c in raw_answers.items() if (v := q.value_of(a)) is not None]
                 moments = Moments.of(pairs)
