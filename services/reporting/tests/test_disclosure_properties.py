@@ -245,6 +245,8 @@ def _protect_by_sweeps(
     follows: Mapping[Key, Key] | None = None,
     reluctant: Sequence[Key] = (),
     told: Sequence[Key] | None = None,
+    floors: Mapping[Key, int] | None = None,
+    ceilings: Mapping[Key, int] | None = None,
 ) -> dict[Key, Cell]:
     """Complementary suppression as first written: every follower, then every equation in order,
     swept again and again until a sweep changes nothing. ``protect`` must agree with it exactly."""
@@ -259,7 +261,17 @@ def _protect_by_sweeps(
                 changed = True
         for equation in equations:
             members = (equation.total, *equation.parts)
-            pinned = _pinned(equation, hidden, small, set(exempt), counts=counts, k=k, told=told)
+            pinned = _pinned(
+                equation,
+                hidden,
+                small,
+                set(exempt),
+                counts=counts,
+                k=k,
+                told=told,
+                floors=floors or {},
+                ceilings=ceilings or {},
+            )
             if sum(1 for m in members if m in hidden) != 1 and not pinned:
                 continue
             visible = sorted(
@@ -287,24 +299,50 @@ def _pinned(
     counts: Mapping[Key, int],
     k: int,
     told: Sequence[Key] | None,
+    floors: Mapping[Key, int],
+    ceilings: Mapping[Key, int],
 ) -> bool:
-    """The total is shown and its hidden parts are all at the least (0 when exempt, 1 when small or
-    its reason is not told, k otherwise) or, all small and told, at the most (k − 1) a reader knows
-    them to be."""
-    if equation.total in hidden:
-        return False
+    """A hidden part is small and the hidden parts are all at the least or all at the most a reader
+    knows them to be (0 or more when exempt, 1 to k − 1 when small and told, 1 or more when small or
+    not told, k or more otherwise; narrowed by ``floors`` and ``ceilings``), given what the total
+    leaves them: exactly, when it is shown, and within its own bounds when it is hidden."""
     parts = [p for p in equation.parts if p in hidden]
     if not any(p in small for p in parts):
         return False
-    is_told = {p: told is None or p in told for p in parts}
-    least = sum(0 if p in exempt else 1 if p in small or not is_told[p] else k for p in parts)
-    most = sum(k - 1 for p in parts) if all(p in small and is_told[p] for p in parts) else None
+
+    def bounds(key: Key) -> tuple[int, int | None]:
+        is_told = told is None or key in told
+        floor = max(0 if key in exempt else 1 if key in small or not is_told else k, floors.get(key, 0))
+        ceiling = k - 1 if key in small and is_told else None
+        if key in ceilings:
+            ceiling = ceilings[key] if ceiling is None else min(ceiling, ceilings[key])
+        return floor, ceiling
+
     hidden_sum = sum(counts[p] for p in parts)
-    return hidden_sum <= least or hidden_sum == most
+    low: int = hidden_sum
+    high: int | None = hidden_sum
+    if equation.total in hidden:
+        shown = counts[equation.total] - hidden_sum
+        total_floor, total_ceiling = bounds(equation.total)
+        low, high = total_floor - shown, None if total_ceiling is None else total_ceiling - shown
+    least = sum(bounds(p)[0] for p in parts)
+    ceilings_of_parts = [bounds(p)[1] for p in parts]
+    most = None if None in ceilings_of_parts else sum(c for c in ceilings_of_parts if c is not None)
+    return (high is not None and high <= least) or (most is not None and low >= most)
 
 
-System = tuple[dict[int, int], list[Equation[int]], list[int], list[int], dict[int, int], list[int], list[int] | None]
-"""Counts, equations, also primary, exempt, follows, reluctant, told."""
+System = tuple[
+    dict[int, int],
+    list[Equation[int]],
+    list[int],
+    list[int],
+    dict[int, int],
+    list[int],
+    list[int] | None,
+    dict[int, int],
+    dict[int, int],
+]
+"""Counts, equations, also primary, exempt, follows, reluctant, told, floors, ceilings."""
 
 
 @st.composite
@@ -323,7 +361,9 @@ def _systems(draw: st.DrawFn) -> System:
     follows = draw(st.dictionaries(cells, cells, max_size=3))
     reluctant = draw(st.lists(cells, max_size=3))
     told = draw(st.none() | st.lists(cells, max_size=6))
-    return counts, equations, also, exempt, follows, reluctant, told
+    floors = draw(st.dictionaries(cells, st.integers(0, 12), max_size=3))
+    ceilings = draw(st.dictionaries(cells, st.integers(0, 12), max_size=3))
+    return counts, equations, also, exempt, follows, reluctant, told, floors, ceilings
 
 
 @settings(max_examples=500, deadline=None)
@@ -331,6 +371,14 @@ def _systems(draw: st.DrawFn) -> System:
 def test_protect_hides_exactly_what_sweeping_every_equation_in_order_hides(
     system: System,
 ) -> None:
-    counts, equations, also, exempt, follows, reluctant, told = system
-    options = {"also_primary": also, "exempt": exempt, "follows": follows, "reluctant": reluctant, "told": told}
+    counts, equations, also, exempt, follows, reluctant, told, floors, ceilings = system
+    options = {
+        "also_primary": also,
+        "exempt": exempt,
+        "follows": follows,
+        "reluctant": reluctant,
+        "told": told,
+        "floors": floors,
+        "ceilings": ceilings,
+    }
     assert protect(counts, equations, K, **options) == _protect_by_sweeps(counts, equations, K, **options)  # type: ignore[arg-type]

@@ -328,3 +328,24 @@ def test_answers_under_a_small_n_are_read_as_small() -> None:
     figures = _round(units, {"A": "0580", "B": "0580", "C": "0580"}, questions=(SATISFACTION,))
     assert figures[("unit", "A")].questions["bemotande"].answers == {}
     assert figures[("municipality", "0580")].questions["bemotande"].answers["3"].value is None
+
+
+def test_a_response_count_is_at_least_every_n_a_reader_sees() -> None:
+    # B's n of 6 shown: B's withheld response count is at least 6, so with 7 responses in all,
+    # A's withheld one would be at most 1, so 1.
+    units = {"A": UnitCounts(1, {"bemotande": {"9": 1}}), "B": UnitCounts(6, {"bemotande": {"4": 4, "3": 2}})}
+    figures = _round(units, {"A": "0580", "B": "0580"}, questions=(SATISFACTION,))
+    assert figures[("unit", "A")].responses == Cell(None, BELOW_K)
+    assert figures[("unit", "B")].responses.value is None
+    assert figures[("municipality", "0580")].responses.value is None
+
+
+def test_an_n_is_at_most_the_response_count() -> None:
+    # 12 responses and a share of 11 of 11 shown: the n, withheld, is at most 12, so the withheld
+    # Vet inte listed beside it (at least 1) would be 1.
+    units = {"A": UnitCounts(12, {"bemotande": {"1": 6, "2": 5, "9": 1}})}
+    figures = _round(units, {"A": "0580"}, questions=(SATISFACTION,))[("unit", "A")]
+    question = figures.questions["bemotande"]
+    assert question.answers["9"] == Cell(None, BELOW_K)
+    assert figures.responses == Cell(12)
+    assert question.share is None

@@ -81,6 +81,8 @@ def protect(
     follows: Mapping[K, K] | None = None,
     reluctant: Iterable[K] = (),
     told: Iterable[K] | None = None,
+    floors: Mapping[K, int] | None = None,
+    ceilings: Mapping[K, int] | None = None,
     label: Callable[[K], str] = str,
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden
@@ -99,8 +101,11 @@ def protect(
     ``reluctant`` names cells to pick as a complement only when no other part would do (a Vet inte
     count whose withholding would take a share with it). ``told`` names the cells whose reason a
     reader can tell (a question's n, whose answers are not listed when it is small); every cell's
-    when None. Of the others a reader knows only that a withheld count is at least 1. Of visible
-    parts equally small, the one whose ``label`` sorts first is picked.
+    when None. Of the others a reader knows only that a withheld count is at least 1. ``floors`` and
+    ``ceilings`` are bounds a reader knows of some cells from elsewhere (a response count is at
+    least every question's n, an n at most the response count); a sum whose withheld total is
+    bounded so is checked as well. Of visible parts equally small, the one whose ``label`` sorts
+    first is picked.
     ``equations`` may be an ``EquationIndex`` already built for them (reused across calls).
 
     The result is that of sweeping the followers and then every equation in order, acting on each
@@ -120,6 +125,8 @@ def protect(
         last_resort=set(reluctant),
         loose=never_small,
         told=None if told is None else set(told),
+        floors=floors or {},
+        ceilings=ceilings or {},
         label=label,
     )
     leaders = dict(follows or {})
@@ -158,16 +165,21 @@ class _Sweeps(Generic[K]):
         last_resort: set[K],
         loose: set[K],
         told: set[K] | None,
+        floors: Mapping[K, int],
+        ceilings: Mapping[K, int],
         label: Callable[[K], str],
     ) -> None:
         """``loose``: counts exempt from being small, so that a reader cannot take a withheld one to
-        be 0 or at least k. ``told``: the cells whose reason a reader can tell (None: all)."""
+        be 0 or at least k. ``told``: the cells whose reason a reader can tell (None: all).
+        ``floors``, ``ceilings``: what a reader knows of some cells beyond that."""
         self.index = index
         self.counts = counts
         self.k = k
         self.small = small
         self.loose = loose
         self.told = told
+        self.floors = floors
+        self.ceilings = ceilings
         self.label = label
         self.last_resort = last_resort
         self.hidden: set[K] = set()
@@ -175,6 +187,7 @@ class _Sweeps(Generic[K]):
         self.hidden_small: dict[int, int] = defaultdict(int)
         self.hidden_floor: dict[int, int] = defaultdict(int)
         self.hidden_unbounded: dict[int, int] = defaultdict(int)
+        self.hidden_ceiling: dict[int, int] = defaultdict(int)
         self.hidden_sum: dict[int, int] = defaultdict(int)
         self.acting: set[int] = set()
         """The equations that act when their turn comes."""
@@ -183,20 +196,30 @@ class _Sweeps(Generic[K]):
         for key in small.union(also_primary):
             self.hide(key)
 
+    def bounds(self, key: K) -> tuple[int, int | None]:
+        """What a reader knows of a withheld count: 1 to k − 1 when told it is small, k or more when
+        told it is not, 1 or more when not told, 0 or more when loose; narrowed by what they know
+        of it from elsewhere. None: no upper bound."""
+        is_small, told = key in self.small, self.told is None or key in self.told
+        floor = max(0 if key in self.loose else 1 if is_small or not told else self.k, self.floors.get(key, 0))
+        ceiling = self.k - 1 if is_small and told else None
+        if (known := self.ceilings.get(key)) is not None:
+            ceiling = known if ceiling is None else min(ceiling, known)
+        return floor, ceiling
+
     def hide(self, key: K) -> None:
         self.hidden.add(key)
         count, is_small = self.counts[key], key in self.small
-        # What a reader knows of it: 1 to k − 1 when told it is small, k or more when told it is
-        # not, 1 or more when not told, 0 or more when loose.
-        told = self.told is None or key in self.told
-        floor = 0 if key in self.loose else 1 if is_small or not told else self.k
-        unbounded = not (is_small and told)
+        floor, ceiling = self.bounds(key)
         for i in self.index.containing.get(key, ()):
             self.hidden_members[i] += 1
             if key != self.index.equations[i].total:
                 self.hidden_small[i] += is_small
                 self.hidden_floor[i] += floor
-                self.hidden_unbounded[i] += unbounded
+                if ceiling is None:
+                    self.hidden_unbounded[i] += 1
+                else:
+                    self.hidden_ceiling[i] += ceiling
                 self.hidden_sum[i] += count
             if self._acts(i):
                 if i not in self.acting:
@@ -207,16 +230,25 @@ class _Sweeps(Generic[K]):
                 self.acting.discard(i)
 
     def _acts(self, i: int) -> bool:
-        """One hidden member could be read off the others; or the total is shown, a hidden part is
-        small, and the hidden parts, within the bounds a reader knows (see ``hide``), can add up to
-        what they do in one way only: each at its least, or each small one at its most."""
-        hidden = self.hidden_members[i]
-        if hidden == 1:
+        """One hidden member could be read off the others; or a hidden part is small and the hidden
+        parts, within the bounds a reader knows (``bounds``), can add up to what the total (shown,
+        or withheld within its own bounds) less the shown parts leaves them in one way only: each
+        at its least, or each at its most."""
+        if self.hidden_members[i] == 1:
             return True
-        if self.hidden_small[i] == 0 or self.index.equations[i].total in self.hidden:
+        if self.hidden_small[i] == 0:
             return False
-        total = self.hidden_sum[i]
-        return total <= self.hidden_floor[i] or (self.hidden_unbounded[i] == 0 and total >= hidden * (self.k - 1))
+        hidden_sum, total = self.hidden_sum[i], self.index.equations[i].total
+        least: int = hidden_sum
+        most: int | None = hidden_sum
+        if total in self.hidden:
+            # The total is known to lie within its bounds, and the hidden parts to be it less the rest.
+            shown = self.counts[total] - hidden_sum
+            floor, ceiling = self.bounds(total)
+            least, most = floor - shown, None if ceiling is None else ceiling - shown
+        at_their_least = most is not None and most <= self.hidden_floor[i]
+        at_their_most = self.hidden_unbounded[i] == 0 and least >= self.hidden_ceiling[i]
+        return at_their_least or at_their_most
 
     def _preference(self) -> Callable[[K], tuple[bool, int, str]]:
         """The order in which visible parts are picked as a complement: the smallest first."""

@@ -160,11 +160,7 @@ def tabulate(
         for e in layout.equations
     ]
     roles = _at(layout.roles, base.values())
-    # A small n lists no answers: a reader then knows each of them, and its share's parts, are below k.
-    for b in base.values():
-        for q in all_questions:
-            if 0 < counts[b + layout.number[(q.link_id, "n")]] < k:
-                roles.told.update(b + j for j in layout.under[q.link_id])
+    floors, ceilings = _read_alongside(layout, base.values(), counts, all_questions, k=k, roles=roles)
     rolled_up = range(width) if units else range(0)
     for level, members in groups.items():
         present = [base[("unit", u)] for u in members if u in units]
@@ -178,6 +174,8 @@ def tabulate(
         equations,
         k,
         roles,
+        floors=floors,
+        ceilings=ceilings,
         splits=[(base[total] + j, base[rest] + j) for total, rest in splits for j in rolled_up],
         label=lambda cell: str((order[cell // width], *layout.cells[cell % width])),
     )
@@ -221,12 +219,43 @@ def _at(roles: CellRoles[int], bases: Iterable[int]) -> CellRoles[int]:
     )
 
 
+def _read_alongside(
+    layout: "_Layout",
+    bases: Iterable[int],
+    counts: Mapping[int, int],
+    questions: Sequence[Question],
+    *,
+    k: int,
+    roles: CellRoles[int],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """What a report tells a reader of its withheld counts beyond their mark: adds to ``roles.told``
+    the answers and share parts under a small n (a small n lists no answers, so each is below k);
+    returns floors and ceilings: a response count is at least every n a reader sees, and an n at
+    most the response count. Both are taken to be seen when they reach k (a small one's bound,
+    k − 1, is known anyway)."""
+    floors: dict[int, int] = {}
+    ceilings: dict[int, int] = {}
+    for b in bases:
+        responses = b + layout.number[("responses",)]
+        for q in questions:
+            n = b + layout.number[(q.link_id, "n")]
+            if 0 < counts[n] < k:
+                roles.told.update(b + j for j in layout.under[q.link_id])
+            elif counts[n] >= k:
+                floors[responses] = max(floors.get(responses, 0), counts[n])
+            if counts[responses] >= k:
+                ceilings[n] = counts[responses]
+    return floors, ceilings
+
+
 def _protect_all(
     counts: Mapping[int, int],
     equations: Sequence[Equation[int]],
     k: int,
     roles: CellRoles[int],
     *,
+    floors: Mapping[int, int],
+    ceilings: Mapping[int, int],
     splits: Sequence[tuple[int, int]],
     label: Callable[[int], str],
 ) -> dict[int, Cell]:
@@ -243,6 +272,8 @@ def _protect_all(
             follows=roles.follows,
             reluctant=roles.reluctant,
             told=roles.told,
+            floors=floors,
+            ceilings=ceilings,
             label=label,
         )
         grown = set(extra)
@@ -286,6 +317,8 @@ def _bounded_by_n(key: Key, q: Question, areas: Mapping[str, list[Question]]) ->
     """Whether a small n of ``q`` tells a reader something of the cell ``key`` (of the same level):
     its answers and its share's parts are below k, its areas' sums are bounded. Such cells are told
     (``protect``), which errs towards withholding more where the bound is looser than k − 1."""
+    if len(key) == 1:
+        return False  # the response count
     if key[0] == q.link_id:
         return bool(key[1] != "n")
     return bool(key[0] == "area" and q.area == key[1] and q in areas.get(key[1], ()))
