@@ -2,13 +2,14 @@
 from a published total and its published siblings."""
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.disclosure import BELOW_K, WITHHELD, Cell, Equation, protect
+from reporting.disclosure import BELOW_K, WITHHELD, Bound, Cell, Equation, protect
 
 K = 5
 Key = TypeVar("Key", bound=Hashable)
@@ -245,8 +246,8 @@ def _protect_by_sweeps(
     follows: Mapping[Key, Key] | None = None,
     reluctant: Sequence[Key] = (),
     told: Sequence[Key] | None = None,
-    floors: Mapping[Key, int] | None = None,
-    ceilings: Mapping[Key, int] | None = None,
+    floors: Mapping[Key, Sequence[Bound[Key]]] | None = None,
+    ceilings: Mapping[Key, Sequence[Bound[Key]]] | None = None,
 ) -> dict[Key, Cell]:
     """Complementary suppression as first written: every follower, then every equation in order,
     swept again and again until a sweep changes nothing. ``protect`` must agree with it exactly."""
@@ -261,18 +262,8 @@ def _protect_by_sweeps(
                 changed = True
         for equation in equations:
             members = (equation.total, *equation.parts)
-            pinned = _pinned(
-                equation,
-                hidden,
-                small,
-                set(exempt),
-                counts=counts,
-                k=k,
-                told=told,
-                floors=floors or {},
-                ceilings=ceilings or {},
-            )
-            if sum(1 for m in members if m in hidden) != 1 and not pinned:
+            reader = _Reader(hidden, small, set(exempt), k=k, told=told, floors=floors or {}, ceilings=ceilings or {})
+            if not _pinned(equation, reader, counts=counts):
                 continue
             visible = sorted(
                 (part for part in set(equation.parts) if part not in hidden and counts[part] != 0),
@@ -282,6 +273,12 @@ def _protect_by_sweeps(
                 target = equation.total
             else:
                 target = visible[0] if visible else equation.total
+            if target in hidden:
+                sources = sorted(
+                    {source for member in members for source in reader.sources(member)},
+                    key=lambda p: (p in set(reluctant), counts[p], str(p)),
+                )
+                target = sources[0] if sources else target
             changed = changed or target not in hidden
             hidden.add(target)
     return {
@@ -290,43 +287,56 @@ def _protect_by_sweeps(
     }
 
 
-def _pinned(
-    equation: Equation[Key],
-    hidden: set[Key],
-    small: set[Key],
-    exempt: set[Key],
-    *,
-    counts: Mapping[Key, int],
-    k: int,
-    told: Sequence[Key] | None,
-    floors: Mapping[Key, int],
-    ceilings: Mapping[Key, int],
-) -> bool:
-    """A hidden part is small and the hidden parts are all at the least or all at the most a reader
-    knows them to be (0 or more when exempt, 1 to k − 1 when small and told, 1 or more when small or
-    not told, k or more otherwise; narrowed by ``floors`` and ``ceilings``), given what the total
-    leaves them: exactly, when it is shown, and within its own bounds when it is hidden."""
+@dataclass(frozen=True)
+class _Reader:
+    """What a reader knows of withheld cells, given which are withheld."""
+
+    hidden: set[Key]
+    small: set[Key]
+    exempt: set[Key]
+    k: int
+    told: Sequence[Key] | None
+    floors: Mapping[Key, Sequence[Bound[Key]]]
+    ceilings: Mapping[Key, Sequence[Bound[Key]]]
+
+    def bounds(self, key: Key) -> tuple[int, int | None]:
+        """0 or more when exempt, 1 to k − 1 when small and told, 1 or more when small or not told,
+        k or more otherwise; narrowed by the bounds whose source is shown."""
+        is_told = self.told is None or key in self.told
+        floors = [b.value for b in self.floors.get(key, ()) if b.source not in self.hidden]
+        ceilings = [b.value for b in self.ceilings.get(key, ()) if b.source not in self.hidden]
+        floor = max([0 if key in self.exempt else 1 if key in self.small or not is_told else self.k, *floors])
+        if key in self.small and is_told:
+            ceilings.append(self.k - 1)
+        return floor, min(ceilings) if ceilings else None
+
+    def sources(self, key: Key) -> list[Key]:
+        bounds = (*self.floors.get(key, ()), *self.ceilings.get(key, ()))
+        return [b.source for b in bounds if b.source not in self.hidden]
+
+
+def _pinned(equation: Equation[Key], reader: _Reader, *, counts: Mapping[Key, int]) -> bool:
+    """One withheld member is unknown (the others withheld have bounds that meet); or a hidden part
+    is small and the hidden parts are all at the least or all at the most the reader knows them to
+    be, given what the total leaves them: exactly, when it is shown, and within its own bounds when
+    it is withheld."""
+    hidden = reader.hidden
+    members = [m for m in (equation.total, *equation.parts) if m in hidden]
     parts = [p for p in equation.parts if p in hidden]
-    if not any(p in small for p in parts):
+    fixed = [m for m in members if (bounds := reader.bounds(m))[0] == bounds[1]]
+    if len(members) - len(fixed) == 1:
+        return True
+    if not any(p in reader.small for p in parts):
         return False
-
-    def bounds(key: Key) -> tuple[int, int | None]:
-        is_told = told is None or key in told
-        floor = max(0 if key in exempt else 1 if key in small or not is_told else k, floors.get(key, 0))
-        ceiling = k - 1 if key in small and is_told else None
-        if key in ceilings:
-            ceiling = ceilings[key] if ceiling is None else min(ceiling, ceilings[key])
-        return floor, ceiling
-
     hidden_sum = sum(counts[p] for p in parts)
     low: int = hidden_sum
     high: int | None = hidden_sum
     if equation.total in hidden:
         shown = counts[equation.total] - hidden_sum
-        total_floor, total_ceiling = bounds(equation.total)
+        total_floor, total_ceiling = reader.bounds(equation.total)
         low, high = total_floor - shown, None if total_ceiling is None else total_ceiling - shown
-    least = sum(bounds(p)[0] for p in parts)
-    ceilings_of_parts = [bounds(p)[1] for p in parts]
+    least = sum(reader.bounds(p)[0] for p in parts)
+    ceilings_of_parts = [reader.bounds(p)[1] for p in parts]
     most = None if None in ceilings_of_parts else sum(c for c in ceilings_of_parts if c is not None)
     return (high is not None and high <= least) or (most is not None and low >= most)
 
@@ -339,8 +349,8 @@ System = tuple[
     dict[int, int],
     list[int],
     list[int] | None,
-    dict[int, int],
-    dict[int, int],
+    dict[int, list[Bound[int]]],
+    dict[int, list[Bound[int]]],
 ]
 """Counts, equations, also primary, exempt, follows, reluctant, told, floors, ceilings."""
 
@@ -361,8 +371,8 @@ def _systems(draw: st.DrawFn) -> System:
     follows = draw(st.dictionaries(cells, cells, max_size=3))
     reluctant = draw(st.lists(cells, max_size=3))
     told = draw(st.none() | st.lists(cells, max_size=6))
-    floors = draw(st.dictionaries(cells, st.integers(0, 12), max_size=3))
-    ceilings = draw(st.dictionaries(cells, st.integers(0, 12), max_size=3))
+    bounds = st.dictionaries(cells, st.lists(st.builds(Bound, st.integers(0, 12), cells), max_size=2), max_size=3)
+    floors, ceilings = draw(bounds), draw(bounds)
     return counts, equations, also, exempt, follows, reluctant, told, floors, ceilings
 
 

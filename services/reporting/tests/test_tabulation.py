@@ -322,8 +322,11 @@ def test_a_response_count_is_at_least_every_n_a_reader_sees(b_answers: dict[str,
     }
     figures = _round(units, {"A": "0580", "B": "0580"}, questions=(SATISFACTION,))
     assert figures[("unit", "A")].responses == Cell(None, BELOW_K)
-    assert figures[("unit", "B")].responses.value is None
-    assert figures[("municipality", "0580")].responses.value is None
+    b, total = figures[("unit", "B")], figures[("municipality", "0580")].responses.value
+    assert b.responses.value is None
+    # What a reader knows of B's count: k or more, and at least its n when shown.
+    b_at_least = max(K, b.questions["bemotande"].n.value or 0)
+    assert total is None or total - b_at_least > 1, "A's count would be read off"
 
 
 def test_answers_under_a_small_n_are_read_as_small() -> None:
@@ -348,3 +351,27 @@ def test_an_n_is_at_most_the_response_count() -> None:
     assert question.answers["9"] == Cell(None, BELOW_K)
     assert figures.responses == Cell(12)
     assert question.share is None
+
+
+def test_a_withheld_n_known_exactly_from_its_bounds_counts_as_shown() -> None:
+    # u0's n lists answers (so at least 5) beside 5 responses (so at most 5): it is 5, and the
+    # municipality's n of 8 would leave u2's withheld 3.
+    units = {
+        "u0": UnitCounts(5, {"bemotande": {"1": 2, "3": 2, "4": 1}}),
+        "u2": UnitCounts(5, {"bemotande": {"1": 2, "4": 1}}),
+    }
+    figures = _round(units, {"u0": "0580", "u2": "0580"}, questions=(SATISFACTION,))
+    u0, u2 = figures[("unit", "u0")], figures[("unit", "u2")]
+    assert u2.questions["bemotande"].n == Cell(None, BELOW_K)
+    u0_known = u0.questions["bemotande"].n.value is not None or (
+        u0.questions["bemotande"].answers and u0.responses.value == K
+    )
+    assert not (u0_known and figures[("municipality", "0580")].questions["bemotande"].n.value is not None)
+
+
+def test_a_sum_pinned_with_all_its_members_withheld_takes_the_bound_it_rests_on() -> None:
+    # Five options listed, each at least 1, under an n of at most 5 responses: each would be 1.
+    units = {"A": UnitCounts(5, {"bemotande": {"1": 1, "2": 1, "3": 1, "4": 1, "9": 1}})}
+    figures = _round(units, {"A": "0580"}, questions=(SATISFACTION,))[("unit", "A")]
+    assert len(figures.questions["bemotande"].answers) == 5
+    assert figures.responses.value is None

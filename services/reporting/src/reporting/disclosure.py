@@ -16,7 +16,7 @@ told, the most (k − 1 each), one more part is withheld.
 
 import heapq
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
@@ -42,6 +42,13 @@ def published(reason: str | None) -> str | None:
 
 def suppress_total(total: int, k: int) -> Cell:
     return Cell(total) if total >= k else Cell(None, BELOW_K)
+
+
+class Bound(NamedTuple, Generic[K]):
+    """A bound a reader knows of a cell while ``source`` is shown (an n bounds a response count)."""
+
+    value: int
+    source: K
 
 
 class Equation(NamedTuple, Generic[K]):
@@ -81,8 +88,8 @@ def protect(
     follows: Mapping[K, K] | None = None,
     reluctant: Iterable[K] = (),
     told: Iterable[K] | None = None,
-    floors: Mapping[K, int] | None = None,
-    ceilings: Mapping[K, int] | None = None,
+    floors: Mapping[K, Sequence[Bound[K]]] | None = None,
+    ceilings: Mapping[K, Sequence[Bound[K]]] | None = None,
     label: Callable[[K], str] = str,
 ) -> dict[K, Cell]:
     """Suppress every count from 1 to k − 1, then hide more until no equation has exactly one hidden
@@ -102,10 +109,12 @@ def protect(
     count whose withholding would take a share with it). ``told`` names the cells whose reason a
     reader can tell (a question's n, whose answers are not listed when it is small); every cell's
     when None. Of the others a reader knows only that a withheld count is at least 1. ``floors`` and
-    ``ceilings`` are bounds a reader knows of some cells from elsewhere (a response count is at
-    least every question's n, an n at most the response count); a sum whose withheld total is
-    bounded so is checked as well. Of visible parts equally small, the one whose ``label`` sorts
-    first is picked.
+    ``ceilings`` are bounds a reader knows of some cells from other cells, while those are shown (a
+    response count is at least every question's n, an n at most the response count); a sum whose
+    withheld total is bounded so is checked as well, a withheld member whose bounds meet counts as
+    known, and where a sum is pinned with all its members withheld already, the cell a bound comes
+    from is withheld. Of visible parts equally small, the one whose ``label`` sorts first is
+    picked.
     ``equations`` may be an ``EquationIndex`` already built for them (reused across calls).
 
     The result is that of sweeping the followers and then every equation in order, acting on each
@@ -165,8 +174,8 @@ class _Sweeps(Generic[K]):
         last_resort: set[K],
         loose: set[K],
         told: set[K] | None,
-        floors: Mapping[K, int],
-        ceilings: Mapping[K, int],
+        floors: Mapping[K, Sequence[Bound[K]]],
+        ceilings: Mapping[K, Sequence[Bound[K]]],
         label: Callable[[K], str],
     ) -> None:
         """``loose``: counts exempt from being small, so that a reader cannot take a withheld one to
@@ -180,6 +189,11 @@ class _Sweeps(Generic[K]):
         self.told = told
         self.floors = floors
         self.ceilings = ceilings
+        self.dependents: dict[K, set[K]] = defaultdict(set)
+        """The cells bounded by each source."""
+        for bounded, bounds in (*floors.items(), *ceilings.items()):
+            for bound in bounds:
+                self.dependents[bound.source].add(bounded)
         self.label = label
         self.last_resort = last_resort
         self.hidden: set[K] = set()
@@ -188,6 +202,7 @@ class _Sweeps(Generic[K]):
         self.hidden_floor: dict[int, int] = defaultdict(int)
         self.hidden_unbounded: dict[int, int] = defaultdict(int)
         self.hidden_ceiling: dict[int, int] = defaultdict(int)
+        self.hidden_fixed: dict[int, int] = defaultdict(int)
         self.hidden_sum: dict[int, int] = defaultdict(int)
         self.acting: set[int] = set()
         """The equations that act when their turn comes."""
@@ -201,44 +216,74 @@ class _Sweeps(Generic[K]):
         told it is not, 1 or more when not told, 0 or more when loose; narrowed by what they know
         of it from elsewhere. None: no upper bound."""
         is_small, told = key in self.small, self.told is None or key in self.told
-        floor = max(0 if key in self.loose else 1 if is_small or not told else self.k, self.floors.get(key, 0))
+        floor = 0 if key in self.loose else 1 if is_small or not told else self.k
         ceiling = self.k - 1 if is_small and told else None
-        if (known := self.ceilings.get(key)) is not None:
-            ceiling = known if ceiling is None else min(ceiling, known)
+        for bound in self.floors.get(key, ()):
+            if bound.source not in self.hidden:
+                floor = max(floor, bound.value)
+        for bound in self.ceilings.get(key, ()):
+            if bound.source not in self.hidden:
+                ceiling = bound.value if ceiling is None else min(ceiling, bound.value)
         return floor, ceiling
 
+    def sources(self, key: K) -> list[K]:
+        """The shown cells that bound ``key``."""
+        bounds = (*self.floors.get(key, ()), *self.ceilings.get(key, ()))
+        return [bound.source for bound in bounds if bound.source not in self.hidden]
+
     def hide(self, key: K) -> None:
+        bounded = [(cell, self.bounds(cell)) for cell in self.dependents.get(key, ()) if cell in self.hidden]
         self.hidden.add(key)
         count, is_small = self.counts[key], key in self.small
-        floor, ceiling = self.bounds(key)
         for i in self.index.containing.get(key, ()):
             self.hidden_members[i] += 1
             if key != self.index.equations[i].total:
                 self.hidden_small[i] += is_small
-                self.hidden_floor[i] += floor
-                if ceiling is None:
-                    self.hidden_unbounded[i] += 1
-                else:
-                    self.hidden_ceiling[i] += ceiling
                 self.hidden_sum[i] += count
-            if self._acts(i):
-                if i not in self.acting:
-                    self.acting.add(i)
-                    if i > self.position:
-                        heapq.heappush(self.due, i)
-            else:
-                self.acting.discard(i)
+                self._count_bounds(i, self.bounds(key), +1)
+            self._reconsider(i)
+        # Withheld, it no longer bounds the cells it bounded.
+        for cell, before in bounded:
+            after = self.bounds(cell)
+            if after != before:
+                for i in self.index.containing.get(cell, ()):
+                    if cell != self.index.equations[i].total:
+                        self._count_bounds(i, before, -1)
+                        self._count_bounds(i, after, +1)
+                    self._reconsider(i)
+
+    def _count_bounds(self, i: int, bounds: tuple[int, int | None], sign: int) -> None:
+        floor, ceiling = bounds
+        self.hidden_floor[i] += sign * floor
+        if ceiling is None:
+            self.hidden_unbounded[i] += sign
+        else:
+            self.hidden_ceiling[i] += sign * ceiling
+            self.hidden_fixed[i] += sign * (floor == ceiling)
+
+    def _reconsider(self, i: int) -> None:
+        if self._acts(i):
+            if i not in self.acting:
+                self.acting.add(i)
+                if i > self.position:
+                    heapq.heappush(self.due, i)
+        else:
+            self.acting.discard(i)
 
     def _acts(self, i: int) -> bool:
         """One hidden member could be read off the others; or a hidden part is small and the hidden
         parts, within the bounds a reader knows (``bounds``), can add up to what the total (shown,
         or withheld within its own bounds) less the shown parts leaves them in one way only: each
-        at its least, or each at its most."""
-        if self.hidden_members[i] == 1:
+        at its least, or each at its most. A withheld member whose bounds meet is as good as shown."""
+        hidden_sum, total = self.hidden_sum[i], self.index.equations[i].total
+        unknown = self.hidden_members[i] - self.hidden_fixed[i]
+        if total in self.hidden:
+            floor, ceiling = self.bounds(total)
+            unknown -= floor == ceiling
+        if unknown == 1:
             return True
         if self.hidden_small[i] == 0:
             return False
-        hidden_sum, total = self.hidden_sum[i], self.index.equations[i].total
         least: int = hidden_sum
         most: int | None = hidden_sum
         if total in self.hidden:
@@ -281,6 +326,10 @@ class _Sweeps(Generic[K]):
                 # A 0 hides nothing: a reader who knows a complement is never small would read it as 0.
                 visible = [part for part in set(equation.parts) if part not in self.hidden and self.counts[part]]
                 target = min(visible, key=self._preference()) if visible else equation.total
+            if target in self.hidden:
+                # Every member is withheld already: what pins them is a bound from outside the sum.
+                sources = [s for member in (equation.total, *equation.parts) for s in self.sources(member)]
+                target = min(sources, key=self._preference()) if sources else target
             if target not in self.hidden:
                 self.hide(target)
                 changed = True

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from insikt_common.contracts.survey import QuestionDefinition
-from reporting.disclosure import BELOW_K, COMPLEMENTARY, Cell, Equation, EquationIndex, protect
+from reporting.disclosure import BELOW_K, COMPLEMENTARY, Bound, Cell, Equation, EquationIndex, protect
 from reporting.statistics import Moments, Share, share_positive
 
 Level = tuple[str, str]
@@ -227,14 +227,14 @@ def _read_alongside(
     *,
     k: int,
     roles: CellRoles[int],
-) -> tuple[dict[int, int], dict[int, int]]:
+) -> tuple[dict[int, list[Bound[int]]], dict[int, list[Bound[int]]]]:
     """What a report tells a reader of its withheld counts beyond their mark: adds to ``roles.told``
     the answers and share parts under a small n (a small n lists no answers, so each is below k);
     returns floors and ceilings: a response count is at least every n a reader sees, and an n at
-    most the response count. Both are taken to be seen when they reach k (a small one's bound,
-    k − 1, is known anyway)."""
-    floors: dict[int, int] = {}
-    ceilings: dict[int, int] = {}
+    most the response count, while the other is shown and reaches k (a small one's bound, k − 1, is
+    known anyway)."""
+    floors: dict[int, list[Bound[int]]] = {}
+    ceilings: dict[int, list[Bound[int]]] = {}
     for b in bases:
         responses = b + layout.number[("responses",)]
         for q in questions:
@@ -242,9 +242,9 @@ def _read_alongside(
             if 0 < counts[n] < k:
                 roles.told.update(b + j for j in layout.under[q.link_id])
             elif counts[n] >= k:
-                floors[responses] = max(floors.get(responses, 0), counts[n])
+                floors.setdefault(responses, []).append(Bound(counts[n], n))
             if counts[responses] >= k:
-                ceilings[n] = counts[responses]
+                ceilings[n] = [Bound(counts[responses], responses)]
     return floors, ceilings
 
 
@@ -254,8 +254,8 @@ def _protect_all(
     k: int,
     roles: CellRoles[int],
     *,
-    floors: Mapping[int, int],
-    ceilings: Mapping[int, int],
+    floors: Mapping[int, Sequence[Bound[int]]],
+    ceilings: Mapping[int, Sequence[Bound[int]]],
     splits: Sequence[tuple[int, int]],
     label: Callable[[int], str],
 ) -> dict[int, Cell]:
