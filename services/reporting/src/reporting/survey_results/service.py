@@ -1,6 +1,6 @@
 """Survey reports: a round's tables for a unit or a roll-up, with comparisons, all suppressed."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
@@ -541,18 +541,27 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
 def _tallies(
     responses: list[dict[str, str]], questions: list[Question], background: list[Question]
 ) -> dict[Topic, Tally]:
-    """Per question and background question: positive and substantive answers by background answer."""
-    tallies: dict[Topic, dict[str, tuple[int, int]]] = {}
+    """Per question and background question: positive and substantive answers by background answer.
+
+    Responses are first grouped by their background answers, each group's answers counted with
+    ``Counter.update`` over the response's items (in C): a round of many responses is read whole
+    when its breakdowns are first asked for."""
+    background_ids = [b.link_id for b in background]
+    by_groups: dict[tuple[str, ...], Counter[tuple[str, str]]] = defaultdict(Counter)
     for answers in responses:
-        for q in questions:
-            answer = answers.get(q.link_id)
-            if answer is None or answer in q.non_substantive:
+        by_groups[tuple([answers.get(b, "none") for b in background_ids])].update(answers.items())
+    by_id = {q.link_id: q for q in questions}
+    tallies: dict[Topic, dict[str, tuple[int, int]]] = {}
+    for groups, counted in by_groups.items():
+        for (link_id, answer), count in counted.items():
+            question = by_id.get(link_id)
+            if question is None or answer in question.non_substantive:
                 continue
-            for b in background:
-                by_group = tallies.setdefault((q.link_id, b.link_id), {})
-                group = answers.get(b.link_id, "none")
-                positive, n = by_group.get(group, (0, 0))
-                by_group[group] = (positive + (answer in q.positive), n + 1)
+            positive = count * (answer in question.positive)
+            for background_id, group in zip(background_ids, groups, strict=True):
+                by_group = tallies.setdefault((link_id, background_id), {})
+                before = by_group.get(group, (0, 0))
+                by_group[group] = (before[0] + positive, before[1] + count)
     return dict(tallies)
 
 
