@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from reporting.disclosure import Equation, protect
 from reporting.survey_results.breakdowns import Level, Tally, Topic, shown_breakdowns
+from reporting.survey_results.service import _tallies
+from reporting.survey_results.tabulation import Question
 
 K = 5
 TOPIC: Topic = ("bemotande", "kon")
@@ -84,3 +86,20 @@ def test_no_group_of_a_withheld_breakdown_follows_from_a_shown_roll_up(
     for level, by_topic in tallies.items():
         if (level, TOPIC) in shown:
             assert all(n >= K for _, n in by_topic[TOPIC].values())
+
+
+def test_responses_are_tallied_by_background_answer_and_vet_inte_left_out() -> None:
+    satisfaction = Question("bemotande", positive=frozenset({"1", "2"}), non_substantive=frozenset({"9"}))
+    background = [Question("kon", kind="background_gender"), Question("alder", kind="background_age")]
+    responses = [
+        {"bemotande": "1", "kon": "K", "alder": "a"},
+        {"bemotande": "3", "kon": "K", "alder": "b"},
+        {"bemotande": "9", "kon": "K", "alder": "a"},  # Vet inte: in no group's n
+        {"bemotande": "2", "alder": "a"},  # kön left out
+        {"kon": "M", "alder": "b"},  # bemötande left out
+    ]
+    tallies = _tallies(responses, [satisfaction], background)
+    assert tallies == {
+        ("bemotande", "kon"): {"K": (1, 2), "none": (1, 1)},
+        ("bemotande", "alder"): {"a": (2, 2), "b": (0, 1)},
+    }
