@@ -39,7 +39,7 @@ def submit(
     """
     today = today or clock.today()
     as_written = data.answers
-    data = data.model_copy(update={"answers": [_scrubbed(a) for a in data.answers]})
+    data = data.model_copy(update={"answers": [_as_kept(a) for a in data.answers]})
     key = _sha256(str(data.submission_id))
     digest = content_digest(data)
     try:
@@ -58,7 +58,6 @@ def submit(
             return _repeat(earlier, data, digest), False
         raise
 
-    answers = [_given(a) for a in data.answers]
     response_id = random_id()
     stored = session.execute(
         _insert_new(session),
@@ -69,7 +68,7 @@ def submit(
             "questionnaire_id": survey_round.questionnaire_id,
             "questionnaire_version": survey_round.questionnaire_version,
             "submitted_on": today,
-            "answers": answers,
+            "answers": data.answers,
             "submission_key": key,
             "content_digest": digest,
         },
@@ -88,7 +87,7 @@ def submit(
         questionnaire_version=survey_round.questionnaire_version,
         unit=units.ref(unit),
         submitted_on=today,
-        answers=answers,
+        answers=data.answers,
     )
     emit(session, RESPONSE_SUBMITTED, f"round/{survey_round.id}", payload, on=today)
     if admission.link is not None:
@@ -115,20 +114,19 @@ def _insert_new(session: Session) -> Executable:
     return statement
 
 
-def _scrubbed(answer: AnswerValue) -> AnswerValue:
-    text = answer.get("text")
-    return answer if text is None else answer | {"text": scrub(text)}
-
-
-def _given(answer: AnswerValue) -> AnswerValue:
-    """The answer without the fields sent empty (``null``)."""
-    return cast(AnswerValue, {field: value for field, value in answer.items() if value is not None})
+def _as_kept(answer: AnswerValue) -> AnswerValue:
+    """The answer as it is stored and published: without the fields sent empty (``null``), its
+    free text scrubbed."""
+    kept = cast(AnswerValue, {field: value for field, value in answer.items() if value is not None})
+    if (text := kept.get("text")) is not None:
+        kept["text"] = scrub(text)
+    return kept
 
 
 def content_digest(data: ResponseSubmit) -> str:
-    """SHA-256 of the answers alone: never of the code or link, which would tie the row to them."""
-    answers = [_given(a) for a in data.answers]
-    return _sha256(json.dumps(answers, sort_keys=True, ensure_ascii=False))
+    """SHA-256 of the answers alone (as kept): never of the code or link, which would tie the row to
+    them."""
+    return _sha256(json.dumps(data.answers, sort_keys=True, ensure_ascii=False))
 
 
 def _find(session: Session, submission_key: str) -> Response | None:
