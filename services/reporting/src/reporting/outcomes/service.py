@@ -11,7 +11,7 @@ from insikt_common.errors import Unprocessable, field_error
 from reporting import access
 from reporting.directory import repository as directory
 from reporting.directory.models import UnitEntry
-from reporting.disclosure import WITHHELD, Cell, Equation, protect, published, suppress_total
+from reporting.disclosure import WITHHELD, Equation, protect, suppress_total
 from reporting.outcomes import differencing, repository
 from reporting.outcomes.change import Scored, changes, days_in_intervention, verdict, within_period
 from reporting.outcomes.differencing import ALL_PROGRAMMES, ALL_TIME, WHOLE_UNIT, Member, Section
@@ -128,7 +128,7 @@ def _report(data: _UnitData, k: int, member: Member, threshold_steps: float) -> 
                 instrument_id=instrument_id,
                 area=area,
                 occasion=occasion,
-                assessments=_count(cell),
+                assessments=CountCell.of(cell),
                 mean_score=round(moments.total / moments.n, 2) if cell.value is not None else None,
             )
         )
@@ -153,7 +153,7 @@ def _report(data: _UnitData, k: int, member: Member, threshold_steps: float) -> 
             AreaChange(
                 instrument_id=instrument_id,
                 area=area,
-                participants=_count(total),
+                participants=CountCell.of(total),
                 mean_baseline=round(sum(c.baseline for c in found) / len(found), 2) if shown else None,
                 mean_latest=round(sum(c.latest for c in found) / len(found), 2) if shown else None,
                 mean_change=round(deltas.mean, 2) if deltas else None,
@@ -161,9 +161,9 @@ def _report(data: _UnitData, k: int, member: Member, threshold_steps: float) -> 
                 if deltas and deltas.interval
                 else None,
                 threshold=threshold,
-                improved=_count(cells["improved"]),
-                unchanged=_count(cells["unchanged"]),
-                worse=_count(cells["worse"]),
+                improved=CountCell.of(cells["improved"]),
+                unchanged=CountCell.of(cells["unchanged"]),
+                worse=CountCell.of(cells["worse"]),
                 **{
                     f"share_{v}": round(100 * cells[v].value / len(found), 1)  # type: ignore[operator]
                     if shown and cells[v].value is not None
@@ -178,7 +178,7 @@ def _report(data: _UnitData, k: int, member: Member, threshold_steps: float) -> 
         programme=member.programme,
         year=member.year,
         min_cell_count=k,
-        participants=_count(participants),
+        participants=CountCell.of(participants),
         areas=areas,
         changes=area_changes,
         goals=_goals(data.goals, included, period_to, k),
@@ -203,7 +203,7 @@ def _goals(goals: list[GoalEntry], included: set[str] | None, until: date | None
     cell = suppress_total(len(scores), k)
     summary = summarise(Moments.of((s, 1) for s in scores)) if cell.value is not None else None
     return GoalAttainment(
-        participants=_count(cell),
+        participants=CountCell.of(cell),
         mean_t_score=round(summary.mean, 1) if summary else None,
         t_score_interval=IntervalRead(low=round(summary.interval.low, 1), high=round(summary.interval.high, 1))
         if summary and summary.interval
@@ -217,8 +217,8 @@ def _endings(interventions: list, period_from: date | None, period_to: date | No
     cells = protect({"ended": len(ended), **counts}, [Equation("ended", ENDINGS)], k)
     days = days_in_intervention([(i.started_on, i.ended_on) for i in ended])
     return Endings(
-        ended=_count(cells["ended"]),
-        **{e: _count(cells[e]) for e in ENDINGS},
+        ended=CountCell.of(cells["ended"]),
+        **{e: CountCell.of(cells[e]) for e in ENDINGS},
         median_days_in_intervention=median(days) if cells["ended"].value is not None else None,
     )
 
@@ -268,7 +268,3 @@ def _withhold(report: OutcomeUnitReport, sections: set[Section]) -> OutcomeUnitR
         for a in report.areas
     ]
     return report.model_copy(update=update)
-
-
-def _count(cell: Cell) -> CountCell:
-    return CountCell(value=cell.value, suppressed=published(cell.suppressed))

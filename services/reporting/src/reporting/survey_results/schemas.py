@@ -3,12 +3,19 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from reporting.disclosure import Cell, published
+
 
 class CountCell(BaseModel):
     value: int | None
     suppressed: str | None = None
     """``withheld`` when the value is withheld (fewer than k, or so that no such count can be worked
     out: which, is not told); null when shown."""
+
+    @classmethod
+    def of(cls, cell: Cell) -> "CountCell":
+        """A protected cell as it leaves the system: its reason, if withheld, marked ``withheld``."""
+        return cls(value=cell.value, suppressed=published(cell.suppressed))
 
 
 class IntervalRead(BaseModel):

@@ -165,7 +165,7 @@ def roll_up_report(
         UnitRow(
             unit_id=u,
             unit_name=tables.units[u].name,
-            responses=_count(tables.figures[("unit", u)].responses),
+            responses=CountCell.of(tables.figures[("unit", u)].responses),
         )
         for u in sorted(members, key=lambda u: tables.units[u].name)
     ]
@@ -197,7 +197,7 @@ def summaries(
                     round_id=round_id,
                     unit_id=unit.id,
                     unit_name=unit.name,
-                    responses=_count(tables.figures[("unit", unit.id)].responses),
+                    responses=CountCell.of(tables.figures[("unit", unit.id)].responses),
                 )
             )
     return result
@@ -422,7 +422,7 @@ def _report(
                 level=kind,
                 key=key,
                 label=label,
-                n=_count(other.questions[link_id].n),
+                n=CountCell.of(other.questions[link_id].n),
                 share_positive=_share(other.questions[link_id].share, other.questions[link_id].share_suppressed)
                 if question.has_share
                 else None,
@@ -440,9 +440,9 @@ def _report(
                 text=question.text,
                 kind=question.kind,
                 area=question.area,
-                n=_count(q_figures.n),
+                n=CountCell.of(q_figures.n),
                 answers=[
-                    AnswerRow(answer=a, label=question.labels.get(a), count=_count(cell))
+                    AnswerRow(answer=a, label=question.labels.get(a), count=CountCell.of(cell))
                     for a, cell in q_figures.answers.items()
                 ],
                 share_positive=share,
@@ -486,7 +486,7 @@ def _report(
         ),
         level=info,
         min_cell_count=tables.k,
-        responses=_count(figures.responses),
+        responses=CountCell.of(figures.responses),
         questions=questions,
         areas=areas,
     )
@@ -633,10 +633,6 @@ def _response_rate(responses: Cell, codes: int | None) -> RateRead | None:
     if responses.value is None:
         return RateRead(percent=None, codes_issued=codes, suppressed=published(responses.suppressed))
     return RateRead(percent=round(100 * responses.value / codes, 1), codes_issued=codes)
-
-
-def _count(cell: Cell) -> CountCell:
-    return CountCell(value=cell.value, suppressed=published(cell.suppressed))
 
 
 def _share(share: Share | None, suppressed: str | None) -> ShareRead:
