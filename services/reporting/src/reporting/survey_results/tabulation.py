@@ -159,7 +159,7 @@ def tabulate(
         for b in base.values()
         for e in layout.equations
     ]
-    roles = _at(layout.roles, base.values())
+    roles = layout.roles.numbered(lambda cell: [b + cell for b in base.values()])
     floors, ceilings = _read_alongside(layout, base.values(), counts, all_questions, k=k, roles=roles)
     rolled_up = range(width) if units else range(0)
     for level, members in groups.items():
@@ -199,24 +199,18 @@ class CellRoles(NamedTuple, Generic[C]):
     told: set[C]
     """Cells whose reason a reader can tell: a question's n lists no answers when it is small."""
 
-    def numbered(self, number: Callable[[C], int]) -> "CellRoles[int]":
+    def numbered(self, numbers: Callable[[C], Sequence[int]]) -> "CellRoles[int]":
+        """These roles for the cells numbered ``numbers(cell)`` (one number, or one per level)."""
         return CellRoles(
-            exempt={number(c) for c in self.exempt},
-            follows={number(f): number(lead) for f, lead in self.follows.items()},
-            reluctant={number(c) for c in self.reluctant},
-            told={number(c) for c in self.told},
+            exempt={n for c in self.exempt for n in numbers(c)},
+            follows={
+                n: lead
+                for f, leader in self.follows.items()
+                for n, lead in zip(numbers(f), numbers(leader), strict=True)
+            },
+            reluctant={n for c in self.reluctant for n in numbers(c)},
+            told={n for c in self.told for n in numbers(c)},
         )
-
-
-def _at(roles: CellRoles[int], bases: Iterable[int]) -> CellRoles[int]:
-    """One level's roles (its cells numbered from 0) for the levels numbered from ``bases``."""
-    bases = list(bases)
-    return CellRoles(
-        exempt={b + c for b in bases for c in roles.exempt},
-        follows={b + f: b + lead for b in bases for f, lead in roles.follows.items()},
-        reluctant={b + c for b in bases for c in roles.reluctant},
-        told={b + c for b in bases for c in roles.told},
-    )
 
 
 def _read_alongside(
@@ -308,7 +302,7 @@ class _Layout(NamedTuple):
             equations=[
                 Equation(number[e.total], tuple(number[p] for p in e.parts), e.hide_total_first) for e in equations
             ],
-            roles=roles.numbered(number.__getitem__),
+            roles=roles.numbered(lambda cell: (number[cell],)),
             under={q.link_id: [j for j, key in enumerate(cells) if _bounded_by_n(key, q, areas)] for q in questions},
         )
 
@@ -341,9 +335,9 @@ def _level(
         for a, cell in zip(answer_keys[q.link_id], answer_cells, strict=True):
             counts[cell] = answers.get(a, 0)
         counts[(q.link_id, "n")] = sum(answers.values())
-        positive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.positive]
-        substantive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
         if q.has_share:
+            positive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a in q.positive]
+            substantive = [(q.link_id, "a", a) for a in answer_keys[q.link_id] if a not in q.non_substantive]
             counts[(q.link_id, "pos")] = sum(counts[c] for c in positive)
             counts[(q.link_id, "sub")] = sum(counts[c] for c in substantive)
         if structure is None:
