@@ -100,8 +100,8 @@ def protect(
     it could be read off the others, so the smallest visible part that is not 0 is hidden as well
     (the total only when there is none). Repeated until stable; it always ends, since cells
     are only ever added to the hidden set. ``also_primary`` names cells that must be withheld for
-    reasons of their own (a rating whose distribution has a small count, say; marked complementary
-    unless small themselves); ``exempt`` names
+    reasons of their own (the riket cell whose part outside an organisation is withheld, say;
+    marked complementary unless small themselves); ``exempt`` names
     counts that are never withheld for being small themselves (the numerator of a share whose
     denominator reaches k), though they may still be hidden to protect another cell; ``follows``
     maps such a numerator to its denominator: it is hidden whenever the denominator is.
@@ -276,21 +276,20 @@ class _Sweeps(Generic[K]):
         or withheld within its own bounds) less the shown parts leaves them in one way only: each
         at its least, or each at its most. A withheld member whose bounds meet is as good as shown."""
         hidden_sum, total = self.hidden_sum[i], self.index.equations[i].total
+        # What the hidden parts add up to, as a reader knows it: exactly, when the total is shown;
+        # when it is withheld, its bounds less the shown parts.
+        least: int = hidden_sum
+        most: int | None = hidden_sum
         unknown = self.hidden_members[i] - self.hidden_fixed[i]
         if total in self.hidden:
             floor, ceiling = self.bounds(total)
             unknown -= floor == ceiling
+            shown = self.counts[total] - hidden_sum
+            least, most = floor - shown, None if ceiling is None else ceiling - shown
         if unknown == 1:
             return True
         if self.hidden_small[i] == 0:
             return False
-        least: int = hidden_sum
-        most: int | None = hidden_sum
-        if total in self.hidden:
-            # The total is known to lie within its bounds, and the hidden parts to be it less the rest.
-            shown = self.counts[total] - hidden_sum
-            floor, ceiling = self.bounds(total)
-            least, most = floor - shown, None if ceiling is None else ceiling - shown
         at_their_least = most is not None and most <= self.hidden_floor[i]
         at_their_most = self.hidden_unbounded[i] == 0 and least >= self.hidden_ceiling[i]
         return at_their_least or at_their_most
