@@ -95,6 +95,7 @@ def service_env(service: str, database: ServiceDatabase, bootstrap: str, topic_p
         **os.environ,
         f"{prefix}_ENVIRONMENT": "test",
         f"{prefix}_DATABASE_URL": database.url_for(service),
+        f"{prefix}_MIGRATION_DATABASE_URL": database.owner_url_for(service),
         f"{prefix}_BUS": "kafka",
         f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         f"{prefix}_KAFKA_TOPIC_PREFIX": topic_prefix,
@@ -135,6 +136,7 @@ def running_services(
         for service, (module, _prefix, _schema) in SERVICES.items():
             env = service_env(service, database, bootstrap, topic_prefix)
             subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
+            env = service_database.serving_env(env)
             port = free_port()
             log = log_dir / f"{service}.log"
             if service == "survey-api" and survey_server == "serve":

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, make_url
 
 from insikt_common.db import make_engine
-from insikt_common.migrations import upgrade
+from insikt_common.migrations import prestart
 from outcome_api import prestart as outcome_prestart
 from reporting import prestart as reporting_prestart
 from survey_api import prestart as survey_prestart
@@ -31,6 +31,7 @@ from service_database import (  # noqa: E402
     ServiceDatabase,
     create_service_database,
     drop_database,
+    serving_env,
 )
 
 __all__ = [
@@ -43,8 +44,10 @@ __all__ = [
     "drop_database",
     "kafka_server",
     "local_kafka_broker",
+    "migrate",
     "migrated_engine",
     "postgres_server",
+    "serving_env",
 ]
 
 MIGRATIONS = {
@@ -52,6 +55,7 @@ MIGRATIONS = {
     "outcome-api": outcome_prestart.MIGRATIONS,
     "reporting": reporting_prestart.MIGRATIONS,
 }
+APPEND_ONLY = {"outcome-api": outcome_prestart.APPEND_ONLY}
 
 USED: dict[str, str] = {}
 """Which real servers this run used, for the closing summary."""
@@ -126,12 +130,22 @@ def _local_broker(run_dir: Path) -> Iterator[Broker]:
 local_kafka_broker = contextmanager(_local_broker)
 
 
+def migrate(database: ServiceDatabase, service: str) -> None:
+    """What ``service``'s prestart does: migrate to head as the schema's owner, grant the service's role its rows."""
+    prestart(
+        MIGRATIONS[service],
+        database.url_for(service),
+        SERVICE_SCHEMAS[service],
+        owner_url=database.owner_url_for(service),
+        append_only=APPEND_ONLY.get(service, ()),
+    )
+
+
 @contextmanager
 def migrated_engine(database: ServiceDatabase, service: str) -> Iterator[Engine]:
-    """An engine on ``service``'s schema, logged in as its role, migrated to head by its prestart's history."""
-    url = database.url_for(service)
-    upgrade(MIGRATIONS[service], url)
-    engine = make_engine(url, SERVICE_SCHEMAS[service])
+    """An engine on ``service``'s schema, logged in as its role, migrated to head by its prestart."""
+    migrate(database, service)
+    engine = make_engine(database.url_for(service), SERVICE_SCHEMAS[service])
     try:
         yield engine
     finally:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 
 from insikt_common.settings import ServiceSettings
 
@@ -64,6 +64,16 @@ class Service:
     @property
     def schema(self) -> str:
         return str(self.config.SCHEMA)
+
+    @property
+    def database_url(self) -> str:
+        """The variable with the service role's URL: what the service connects as."""
+        return f"{self.prefix}DATABASE_URL"
+
+    @property
+    def migration_database_url(self) -> str:
+        """The variable with the schema owner's URL: for the prestart only, never the serving container."""
+        return f"{self.prefix}MIGRATION_DATABASE_URL"
 
     @property
     def dockerfile(self) -> Path:
@@ -150,6 +160,50 @@ def environment(name: str, variables: Mapping[str, str] | None = None) -> dict[s
     return {key: interpolate(value, env) for key, value in raw_environment(name).items()}
 
 
+def image_repository(image: str) -> str:
+    """``insikt/survey-api:dev`` -> ``insikt/survey-api`` (a registry's port is not a tag)."""
+    repository, colon, tag = image.rpartition(":")
+    return repository if colon and "/" not in tag else image
+
+
+def builds_from(spec: Mapping[str, Any]) -> Path | None:
+    """The Dockerfile a compose service builds its image from, if it builds one."""
+    build = spec.get("build")
+    if build is None:
+        return None
+    if isinstance(build, str):
+        return (ROOT / build / "Dockerfile").resolve()
+    return (ROOT / str(build.get("context", ".")) / str(build.get("dockerfile", "Dockerfile"))).resolve()
+
+
+def compose_services_of(service: Service) -> list[str]:
+    """The compose services running ``service``'s image: built from its Dockerfile or tagged like it."""
+    repository = image_repository(str(compose_service(service.name).get("image", "")))
+    return [
+        str(name)
+        for name, spec in compose()["services"].items()
+        if builds_from(spec) == service.dockerfile.resolve()
+        or (repository and image_repository(str(spec.get("image", ""))) == repository)
+    ]
+
+
+def migrate_service(service: Service) -> str:
+    """The one-shot compose service that runs ``service``'s prestart as the schema owner."""
+    others = [name for name in compose_services_of(service) if name != service.name]
+    assert len(others) == 1, (
+        f"docker-compose.yml should run {service}'s image twice: as {service}, and as a one-shot service that "
+        f"migrates as the schema owner before {service} starts; besides {service} it runs it as {others}"
+    )
+    return others[0]
+
+
+def compose_command(spec: Mapping[str, Any]) -> list[str] | None:
+    command = spec.get("command")
+    if command is None:
+        return None
+    return shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
+
+
 def container_port(spec: str | int | dict[str, Any]) -> int:
     if isinstance(spec, dict):
         return int(spec["target"])
@@ -213,6 +267,16 @@ def start_steps(service: Service) -> list[list[str]]:
         f"is {command}"
     )
     return [shlex.split(step) for step in command[2].split("&&")]
+
+
+def prestart_script(service: Service) -> str:
+    """The prestart the image's CMD runs before the server (a console script of the service's own)."""
+    first = start_steps(service)[0]
+    assert len(first) == 1, (
+        f"{service.dockerfile.relative_to(ROOT)}: the CMD should start with the prestart alone, "
+        f"starts with {shlex.join(first)!r}"
+    )
+    return first[0]
 
 
 def server_command(service: Service) -> tuple[str, list[str]]:
@@ -313,6 +377,40 @@ def schema_owners() -> dict[str, str]:
     return dict(re.findall(r"CREATE\s+SCHEMA\s+(\w+)\s+AUTHORIZATION\s+(\w+)", init_sql(), re.IGNORECASE))
 
 
+def created_roles() -> dict[str, set[str]]:
+    """Role -> the options it is created with (``LOGIN``, ``NOSUPERUSER``, …; the password left out)."""
+    return {
+        role: {word.upper() for word in re.findall(r"\w+", re.sub(r"PASSWORD\s+\S+", "", options, flags=re.I))}
+        for role, options in re.findall(r"CREATE\s+ROLE\s+(\w+)([^;]*);", init_sql(), re.IGNORECASE)
+    }
+
+
+def search_paths() -> dict[str, str]:
+    """Role -> the schema its ``search_path`` is set to."""
+    return dict(re.findall(r"ALTER\s+ROLE\s+(\w+)\s+SET\s+search_path\s*(?:=|TO)\s*(\w+)", init_sql(), re.IGNORECASE))
+
+
+def schema_owner(service: Service) -> str:
+    """The role that owns the service's schema and runs its migrations."""
+    owners = schema_owners()
+    assert service.schema in owners, (
+        f"{POSTGRES_INIT.relative_to(ROOT)} creates no schema {service.schema!r} for {service} "
+        f"(it creates {sorted(owners)})"
+    )
+    return owners[service.schema]
+
+
+def service_role(service: Service) -> str:
+    """The role the running service connects as: its search_path is the schema, and it owns no schema."""
+    owners = set(schema_owners().values())
+    roles = [role for role, schema in search_paths().items() if schema == service.schema and role not in owners]
+    assert len(roles) == 1, (
+        f"{POSTGRES_INIT.relative_to(ROOT)} should create one role for {service} to connect as (search_path "
+        f"{service.schema}, owning no schema), besides the schema's owner {schema_owner(service)!r}; found {roles}"
+    )
+    return roles[0]
+
+
 def role_password_variables() -> dict[str, str]:
     """Role -> the environment variable its password comes from (``\\getenv`` into a psql variable)."""
     psql_variable_of_role = dict(
@@ -325,7 +423,8 @@ def role_password_variables() -> dict[str, str]:
 # --- deploy/kubernetes ----------------------------------------------------------------------------
 
 
-def kubernetes_container(service: Service) -> dict[str, Any]:
+def kubernetes_pod(service: Service) -> dict[str, Any]:
+    """The pod template's spec of the service's Deployment."""
     path = KUBERNETES / f"{service.name}.yaml"
     assert path.exists(), f"{path.relative_to(ROOT)} is missing"
     deployments = [
@@ -334,11 +433,53 @@ def kubernetes_container(service: Service) -> dict[str, Any]:
         if d and d["kind"] == "Deployment" and d["metadata"]["name"] == service.name
     ]
     assert len(deployments) == 1, f"{path.relative_to(ROOT)} should hold one Deployment named {service.name}"
-    containers = deployments[0]["spec"]["template"]["spec"]["containers"]
+    pod: dict[str, Any] = deployments[0]["spec"]["template"]["spec"]
+    return pod
+
+
+def kubernetes_container(service: Service) -> dict[str, Any]:
+    path = KUBERNETES / f"{service.name}.yaml"
+    containers = kubernetes_pod(service)["containers"]
     named = [c for c in containers if c["name"] == service.name]
     assert len(named) == 1, f"{path.relative_to(ROOT)}: the Deployment should have one container named {service.name}"
     container: dict[str, Any] = named[0]
     return container
+
+
+def secret_reference(variable: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """(Secret, key) an ``env`` entry takes its value from, if it comes from a Secret."""
+    reference = ((variable or {}).get("valueFrom") or {}).get("secretKeyRef")
+    return (str(reference["name"]), str(reference["key"])) if reference else None
+
+
+def kubernetes_secret_keys() -> set[tuple[str, str]]:
+    """Every (Secret, key) a container or init container of the manifests reads."""
+    read: set[tuple[str, str]] = set()
+    for path in KUBERNETES.glob("*.yaml"):
+        for document in yaml.safe_load_all(path.read_text()):
+            if not document or document.get("kind") != "Deployment":
+                continue
+            pod = document["spec"]["template"]["spec"]
+            for container in [*pod.get("initContainers", []), *pod["containers"]]:
+                read.update(filter(None, (secret_reference(v) for v in container.get("env", []))))
+    return read
+
+
+def documented_secrets() -> dict[str, dict[str, str]]:
+    """The ``kubectl create secret generic`` commands in kustomization.yaml's comment: Secret -> key -> value."""
+    comment = [
+        line.removeprefix("#").strip()
+        for line in (KUBERNETES / "kustomization.yaml").read_text().splitlines()
+        if line.startswith("#")
+    ]
+    commands = "\n".join(comment).replace("\\\n", " ")  # a line ending in \ goes on on the next one
+    documented: dict[str, dict[str, str]] = {}
+    for command in commands.splitlines():
+        if command.startswith("kubectl create secret generic "):
+            words = shlex.split(command)
+            literals = [w.removeprefix("--from-literal=") for w in words if w.startswith("--from-literal=")]
+            documented[words[4]] = dict(literal.split("=", 1) for literal in literals)
+    return documented
 
 
 # --- Settings -------------------------------------------------------------------------------------
@@ -510,7 +651,7 @@ def test_image_installs_the_shared_library_and_the_service_as_a_non_root_user(se
     assert users and users[-1].split(":")[0] not in ("root", "0"), f"{dockerfile} runs as root (USER {users})"
 
 
-# --- PostgreSQL: one role per service, owning its schema ------------------------------------------
+# --- PostgreSQL: per service, an owner that migrates and a role that owns nothing -----------------
 
 
 def test_postgres_runs_the_init_sql() -> None:
@@ -522,54 +663,118 @@ def test_postgres_runs_the_init_sql() -> None:
     )
 
 
-@per_service
-def test_database_url_connects_as_the_role_that_owns_the_services_schema(service: Service) -> None:
-    owners = schema_owners()
-    assert service.schema in owners, (
-        f"{POSTGRES_INIT.relative_to(ROOT)} creates no schema {service.schema!r} for {service} "
-        f"(it creates {sorted(owners)})"
-    )
-    url = make_url(environment(service.name)[f"{service.prefix}DATABASE_URL"])
-    assert url.username == owners[service.schema], (
-        f"docker-compose.yml connects {service} as {url.username!r}, but schema {service.schema!r} is owned by "
-        f"{owners[service.schema]!r} in {POSTGRES_INIT.relative_to(ROOT)}"
-    )
+def assert_points_at_postgres(service: Service, url: URL, where: str) -> None:
     postgres_name = compose_service_by_image("postgres")
     database = environment(postgres_name).get("POSTGRES_DB", "postgres")
     assert (url.host, url.port or 5432, url.database) == (postgres_name, 5432, database), (
-        f"{service}'s database URL points at {url.host}:{url.port}/{url.database}, "
-        f"PostgreSQL is {postgres_name}:5432/{database}"
+        f"{where} points at {url.host}:{url.port}/{url.database}, PostgreSQL is {postgres_name}:5432/{database}"
     )
     driver = url.drivername.partition("+")[2]
     dependencies = " ".join(service.pyproject["project"]["dependencies"])
     assert url.drivername.startswith("postgresql+") and driver in dependencies, (
-        f"{service}'s database URL uses driver {url.drivername!r}, which services/{service.name}/pyproject.toml "
-        "does not install"
+        f"{where} uses driver {url.drivername!r}, which services/{service.name}/pyproject.toml does not install"
     )
 
 
 @per_service
-def test_database_password_is_the_one_the_role_is_created_with(service: Service) -> None:
-    role = schema_owners().get(service.schema, "")
-    password_variable = role_password_variables().get(role)
-    assert password_variable, f"{POSTGRES_INIT.relative_to(ROOT)} gives role {role!r} no password from the environment"
-    postgres_name = compose_service_by_image("postgres")
-    every_variable = set(re.findall(r"\$\{?(\w+)", COMPOSE_FILE.read_text()))
-    for variables in (run_variables(), {name: secrets.token_hex(8) for name in every_variable}):
-        created_with = environment(postgres_name, variables).get(password_variable)
-        url = make_url(environment(service.name, variables)[f"{service.prefix}DATABASE_URL"])
-        assert url.password == created_with, (
-            f"{service} takes its database password from "
-            f"{raw_environment(service.name)[f'{service.prefix}DATABASE_URL']!r}, but role {role} is created with "
-            f"{password_variable}={raw_environment(postgres_name).get(password_variable)!r} (service {postgres_name})"
+def test_roles_sql_creates_a_schema_owner_and_a_service_role_that_owns_nothing(service: Service) -> None:
+    sql_file = POSTGRES_INIT.relative_to(ROOT)
+    owner, role = schema_owner(service), service_role(service)
+    roles = created_roles()
+    for name in (owner, role):
+        assert name in roles, f"{sql_file} never creates role {name!r} (it creates {sorted(roles)})"
+        missing = {"LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE"} - roles[name]
+        assert not missing, f"{sql_file} creates {name} without {', '.join(sorted(missing))}"
+    assert not re.search(rf"OWNER\s+TO\s+{role}\b", init_sql(), re.IGNORECASE), (
+        f"{sql_file} makes {role}, the role {service} connects as, the owner of something: "
+        "the service could then change it"
+    )
+    passwords = role_password_variables()
+    assert passwords.get(owner) and passwords.get(role) and passwords[owner] != passwords[role], (
+        f"{sql_file}: {owner} and {role} should each get a password of their own from the environment, "
+        f"they get {passwords.get(owner)!r} and {passwords.get(role)!r}"
+    )
+
+
+def test_roles_are_created_without_powers_and_every_password_is_required() -> None:
+    sql_file = POSTGRES_INIT.relative_to(ROOT)
+    for role, options in created_roles().items():
+        powers = options & {"SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS"}
+        assert not powers, f"{sql_file} creates {role} with {', '.join(sorted(powers))}"
+    sql = init_sql()
+    for variable, source in re.findall(r"\\getenv\s+(\w+)\s+(\w+)", sql):
+        guard = rf"\\if\s+:\{{\?{variable}\}}\s*\\else\s+DO\b[^\\]*RAISE\s+EXCEPTION[^\\]*\\endif"
+        assert re.search(guard, sql, re.IGNORECASE), (
+            f"{sql_file} reads {source} but does not stop when it is unset (\\if :{{?{variable}}} … RAISE EXCEPTION)"
         )
+
+
+@per_service
+def test_database_urls_connect_as_the_service_role_and_the_schema_owner(service: Service) -> None:
+    owner, role = schema_owner(service), service_role(service)
+    migrate = migrate_service(service)
+    served = make_url(environment(service.name)[service.database_url])
+    assert served.username == role, (
+        f"docker-compose.yml connects {service} as {served.username!r}; it should connect as {role!r}, the role "
+        f"that owns nothing (schema {service.schema!r} is owned by {owner!r}, which only the migrations use)"
+    )
+    assert raw_environment(migrate).get(service.database_url) == raw_environment(service.name)[service.database_url], (
+        f"docker-compose.yml: {migrate} grants privileges to the role in its {service.database_url} "
+        f"({raw_environment(migrate).get(service.database_url)!r}), but {service} connects with "
+        f"{raw_environment(service.name)[service.database_url]!r}"
+    )
+    variable = service.migration_database_url
+    assert variable in raw_environment(migrate), (
+        f"docker-compose.yml does not give {migrate} {variable}, so it would migrate as {role}, "
+        f"which does not own schema {service.schema!r}"
+    )
+    migrating = make_url(environment(migrate)[variable])
+    assert migrating.username == owner, (
+        f"docker-compose.yml: {migrate} migrates as {migrating.username!r}, schema {service.schema!r} is owned by "
+        f"{owner!r} in {POSTGRES_INIT.relative_to(ROOT)}"
+    )
+    assert_points_at_postgres(service, served, f"{service}'s {service.database_url}")
+    assert_points_at_postgres(service, migrating, f"{migrate}'s {variable}")
+
+
+@per_service
+def test_database_passwords_are_the_ones_the_roles_are_created_with(service: Service) -> None:
+    postgres_name = compose_service_by_image("postgres")
+    migrate = migrate_service(service)
+    passwords = role_password_variables()
+    every_variable = set(re.findall(r"\$\{?(\w+)", COMPOSE_FILE.read_text()))
+    urls = (
+        (service.name, service.database_url),
+        (migrate, service.database_url),
+        (migrate, service.migration_database_url),
+    )
+    for variables in (run_variables(), {name: secrets.token_hex(8) for name in every_variable}):
+        for name, variable in urls:
+            url = make_url(environment(name, variables)[variable])
+            password_variable = passwords.get(url.username or "")
+            assert password_variable, (
+                f"{POSTGRES_INIT.relative_to(ROOT)} gives role {url.username!r} ({name}'s {variable}) "
+                "no password from the environment"
+            )
+            created_with = environment(postgres_name, variables).get(password_variable)
+            assert url.password == created_with, (
+                f"{name} takes the password of {url.username} from {raw_environment(name)[variable]!r}, but the role "
+                f"is created with {password_variable}={raw_environment(postgres_name).get(password_variable)!r} "
+                f"(service {postgres_name})"
+            )
 
 
 def test_a_role_reaches_only_its_own_schema() -> None:
     sql = init_sql()
     owners = schema_owners()
-    roles = {owners.get(service.schema) for service in SERVICES}
-    assert len(roles) == len(SERVICES), f"each service's schema needs its own owner role, owners are {owners}"
+    assert len({owners.get(service.schema) for service in SERVICES}) == len(SERVICES), (
+        f"each service's schema needs its own owner role, owners are {owners}"
+    )
+    home = {role: schema for schema, role in owners.items()}
+    for role, schema in search_paths().items():
+        assert home.setdefault(role, schema) == schema, (
+            f"the init SQL sets {role}'s search_path to {schema}, but {role} owns schema {home[role]}"
+        )
     assert re.search(r"REVOKE\s+ALL\s+ON\s+SCHEMA\s+public\s+FROM\s+PUBLIC", sql, re.IGNORECASE), (
         "the init SQL leaves schema public open to every role"
     )
@@ -577,13 +782,142 @@ def test_a_role_reaches_only_its_own_schema() -> None:
         "the init SQL leaves the database open to every role (CONNECT, TEMPORARY)"
     )
     for privileges, schema, grantees in re.findall(
-        r"GRANT\s+([^;]+?)\s+ON\s+SCHEMA\s+(\w+)\s+TO\s+([^;]+);", sql, re.IGNORECASE
+        r"GRANT\s+([^;]+?)\s+ON\s+(?:ALL\s+\w+\s+IN\s+)?SCHEMA\s+(\w+)\s+TO\s+([^;]+);", sql, re.IGNORECASE
     ):
-        strangers = {g.strip() for g in grantees.split(",")} - {owners.get(schema)}
+        strangers = {g.strip() for g in grantees.split(",") if home.get(g.strip()) != schema}
         assert not strangers, f"the init SQL grants {privileges} on schema {schema} to {sorted(strangers)}"
     connects = " ".join(re.findall(r"GRANT\s+CONNECT\s+ON\s+DATABASE\s+\S+\s+TO\s+([^;]+);", sql, re.IGNORECASE))
-    for role in roles:
+    for role in created_roles():
         assert role in re.split(r"[\s,]+", connects), f"the init SQL never grants {role} CONNECT on the database"
+
+
+# --- migrations: as the schema owner, before the service starts, never in the serving container ---
+
+
+@per_service
+def test_compose_migrates_in_a_one_shot_service_before_the_service_starts(service: Service) -> None:
+    serving, migrate = compose_service(service.name), migrate_service(service)
+    spec = compose_service(migrate)
+    assert "command" not in serving and "entrypoint" not in serving, (
+        f"docker-compose.yml overrides {service}'s command or entrypoint, so its image's CMD would not run"
+    )
+    assert (spec.get("image"), builds_from(spec)) == (serving.get("image"), builds_from(serving)), (
+        f"docker-compose.yml: {migrate} runs image {spec.get('image')!r} built from {builds_from(spec)}, "
+        f"{service} runs {serving.get('image')!r} built from {builds_from(serving)}: the migrations would not be "
+        "the ones the service expects"
+    )
+    prestart = prestart_script(service)
+    assert compose_command(spec) == [prestart] and "entrypoint" not in spec, (
+        f"docker-compose.yml: {migrate} should run exactly [{prestart!r}] (the prestart the image's CMD runs), "
+        f"runs {compose_command(spec)}"
+    )
+    depends_on = serving.get("depends_on") or {}
+    condition = depends_on.get(migrate, {}).get("condition") if isinstance(depends_on, dict) else None
+    assert condition == "service_completed_successfully", (
+        f"docker-compose.yml starts {service} when {migrate} is {condition or 'not even started'}; it should wait "
+        "for condition: service_completed_successfully"
+    )
+    postgres_name = compose_service_by_image("postgres")
+    migrate_depends_on = spec.get("depends_on") or {}
+    condition = (
+        migrate_depends_on.get(postgres_name, {}).get("condition") if isinstance(migrate_depends_on, dict) else None
+    )
+    assert condition == "service_healthy", (
+        f"docker-compose.yml starts {migrate} when {postgres_name} is {condition or 'merely started'}; "
+        "it should wait for condition: service_healthy"
+    )
+    restart = "no" if spec.get("restart") in (None, False) else str(spec["restart"])
+    assert restart == "no" or restart.startswith("on-failure"), (
+        f"docker-compose.yml: {migrate} runs once and exits; restart: {restart} would run it again and again"
+    )
+    assert not spec.get("ports"), f"docker-compose.yml publishes ports of {migrate}, which serves nothing"
+
+
+@per_service
+def test_compose_migrate_service_gets_the_two_database_urls_and_nothing_else(service: Service) -> None:
+    migrate = migrate_service(service)
+    names = set(raw_environment(migrate))
+    assert_real_settings(service, sorted(names), f"docker-compose.yml ({migrate})")
+    expected = {service.database_url, service.migration_database_url}
+    assert names == expected, (
+        f"docker-compose.yml gives {migrate} {sorted(names)}; the prestart needs exactly {sorted(expected)} "
+        f"(the service's keys and settings stay with {service})"
+    )
+
+
+@per_service
+def test_serving_containers_never_get_the_schema_owner(service: Service) -> None:
+    owner = schema_owner(service)
+    for name, value in environment(service.name).items():
+        assert not name.endswith("MIGRATION_DATABASE_URL"), (
+            f"docker-compose.yml gives {service} {name}: the serving container must not be able to act as the "
+            f"schema owner ({owner}); only {migrate_service(service)} gets it"
+        )
+        assert "://" not in value or urlsplit(value).username != owner, (
+            f"docker-compose.yml gives {service} a URL of the schema owner {owner} in {name}"
+        )
+    where = f"deploy/kubernetes/{service.name}.yaml"
+    container = kubernetes_container(service)
+    for variable in container.get("env", []):
+        assert not variable["name"].endswith("MIGRATION_DATABASE_URL"), (
+            f"{where} gives the {service} container {variable['name']}: only the init container may act as the "
+            f"schema owner ({owner})"
+        )
+        reference = secret_reference(variable)
+        assert not reference or reference[1] != "migration-database-url", (
+            f"{where} gives the {service} container the Secret's migration-database-url (as {variable['name']})"
+        )
+    assert not any("secretRef" in source for source in container.get("envFrom", [])), (
+        f"{where}: envFrom a Secret hands the {service} container every key, migration-database-url too"
+    )
+
+
+@per_service
+def test_kubernetes_migrates_in_an_init_container_as_the_schema_owner(service: Service) -> None:
+    where = f"deploy/kubernetes/{service.name}.yaml"
+    pod, container = kubernetes_pod(service), kubernetes_container(service)
+    prestart = prestart_script(service)
+    init_containers = pod.get("initContainers") or []
+    migrating = [c for c in init_containers if prestart in [*c.get("command", []), *c.get("args", [])]]
+    assert len(migrating) == 1, (
+        f"{where}: the Deployment should have one init container running {prestart} as the schema owner, "
+        f"has {[(c.get('name'), c.get('command'), c.get('args')) for c in init_containers]}"
+    )
+    init = migrating[0]
+    assert init.get("command") == [prestart] and "args" not in init, (
+        f"{where}: init container {init.get('name')} should run exactly [{prestart!r}], runs "
+        f"{init.get('command')} {init.get('args', '')}"
+    )
+    assert init.get("image") == container.get("image"), (
+        f"{where}: init container {init.get('name')} runs {init.get('image')!r}, the service {container.get('image')!r}"
+    )
+    env = {variable["name"]: variable for variable in init.get("env", [])}
+    assert_real_settings(service, list(env), f"{where} (init container {init.get('name')})")
+    expected = {service.database_url, service.migration_database_url}
+    assert set(env) == expected, (
+        f"{where}: init container {init.get('name')} gets {sorted(env)}; the prestart needs exactly {sorted(expected)}"
+    )
+    served_with = secret_reference({v["name"]: v for v in container.get("env", [])}.get(service.database_url))
+    granted_to = secret_reference(env[service.database_url])
+    assert served_with and granted_to == served_with, (
+        f"{where}: the init container grants privileges to the role in {granted_to}, "
+        f"but the {service} container connects with {served_with}"
+    )
+    migrating_as = secret_reference(env[service.migration_database_url])
+    assert migrating_as == (served_with[0], "migration-database-url"), (
+        f"{where}: {service.migration_database_url} should come from key migration-database-url of Secret "
+        f"{served_with[0]}, comes from {migrating_as}"
+    )
+    assert init.get("securityContext") == container.get("securityContext"), (
+        f"{where}: init container {init.get('name')} runs with securityContext {init.get('securityContext')}, "
+        f"the service with {container.get('securityContext')}"
+    )
+    mounts = {mount["mountPath"]: mount["name"] for mount in init.get("volumeMounts", [])}
+    volumes = {volume["name"] for volume in pod.get("volumes", [])}
+    assert mounts.get("/tmp") in volumes, f"{where}: init container {init.get('name')} has no writable /tmp"
+    assert ((init.get("resources") or {}).get("limits") or {}).get("memory"), (
+        f"{where}: init container {init.get('name')} has no memory limit"
+    )
 
 
 # --- Kafka ----------------------------------------------------------------------------------------
@@ -662,7 +996,7 @@ def test_kubernetes_deployment_agrees_with_settings_and_image(service: Service) 
     assert_real_settings(service, names, where)
     assert_deployment_fields_set(service, names, where)
     assert "command" not in container and "args" not in container, (
-        f"{where} overrides the image's CMD, so the prestart (migrations) would not run"
+        f"{where} overrides the image's CMD, so the server would not start as the image starts it"
     )
     ports = {p.get("name"): p["containerPort"] for p in container.get("ports", [])}
     assert set(ports.values()) == {cmd_port(service)}, (
@@ -679,3 +1013,30 @@ def test_kustomization_lists_every_manifest() -> None:
     assert listed == present, (
         f"deploy/kubernetes/kustomization.yaml lists {sorted(listed)}, the folder holds {sorted(present)}"
     )
+
+
+def test_kustomization_shows_how_to_create_every_secret_key_the_manifests_read() -> None:
+    documented = {(secret, key) for secret, keys in documented_secrets().items() for key in keys}
+    read = kubernetes_secret_keys()
+    assert read <= documented, (
+        "deploy/kubernetes/kustomization.yaml does not say how to create "
+        f"{sorted(f'{secret}/{key}' for secret, key in read - documented)}, which the manifests read"
+    )
+    assert documented <= read, (
+        "deploy/kubernetes/kustomization.yaml has Secrets create "
+        f"{sorted(f'{secret}/{key}' for secret, key in documented - read)}, which no manifest reads"
+    )
+
+
+@per_service
+def test_kustomization_secrets_connect_as_the_service_role_and_the_schema_owner(service: Service) -> None:
+    env = {variable["name"]: variable for variable in kubernetes_container(service).get("env", [])}
+    reference = secret_reference(env.get(service.database_url))
+    assert reference, f"deploy/kubernetes/{service.name}.yaml takes {service.database_url} from no Secret"
+    literals = documented_secrets().get(reference[0], {})
+    for key, role in (("database-url", service_role(service)), ("migration-database-url", schema_owner(service))):
+        assert key in literals, f"deploy/kubernetes/kustomization.yaml creates Secret {reference[0]} without {key}"
+        assert make_url(literals[key]).username == role, (
+            f"deploy/kubernetes/kustomization.yaml: {reference[0]}/{key} connects as "
+            f"{make_url(literals[key]).username!r}, it should be {role!r}"
+        )

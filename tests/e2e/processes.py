@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import httpx
 
-from tests.infra import ServiceDatabase
+from tests.infra import ServiceDatabase, serving_env
 
 PREFIXES = {"survey-api": "SURVEY", "outcome-api": "OUTCOME", "reporting": "REPORTING"}
 T = TypeVar("T")
@@ -32,6 +32,7 @@ def service_env(service: str, database: ServiceDatabase, kafka_bootstrap: str, t
         **os.environ,
         f"{prefix}_ENVIRONMENT": "test",
         f"{prefix}_DATABASE_URL": database.url_for(service),
+        f"{prefix}_MIGRATION_DATABASE_URL": database.owner_url_for(service),
         f"{prefix}_BUS": "kafka",
         f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         f"{prefix}_KAFKA_TOPIC_PREFIX": topic_prefix,
@@ -46,6 +47,7 @@ def _start(
     ``server`` (the module to run and its arguments; it is given ``--port`` and ``--host``)."""
     module = MODULES[service]
     subprocess.run([sys.executable, "-m", f"{module}.prestart"], env=env, check=True)
+    env = serving_env(env)
     port = free_port()
     with (log_dir / f"{service}.log").open("wb") as log:
         run = server or ["uvicorn", f"{module}.main:create_app", "--factory"]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from insikt_common import clock
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED
 from insikt_common.contracts.envelope import CloudEvent
-from insikt_common.db import make_sessions
+from insikt_common.db import make_engine, make_sessions
 from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.messaging.relay import OutboxRelay, next_batch
 from survey_api.access.gate import Gate
@@ -184,9 +184,12 @@ def test_relay_publishes_every_row_to_kafka_and_marks_it_sent(
     assert configs["topic"][topic]["retention.ms"]["value"] == "-1", "events are kept for rebuilds"
 
 
-def test_relay_reads_only_unsent_rows_however_many_sent_rows_are_kept(engine: Engine) -> None:
+def test_relay_reads_only_unsent_rows_however_many_sent_rows_are_kept(
+    engine: Engine, service_db: ServiceDatabase
+) -> None:
     """Sent rows stay a week: the relay's next batch must come from the index of unsent rows, not
-    from reading every kept row again on each batch (a cost that grows with the week's traffic)."""
+    from reading every kept row again on each batch (a cost that grows with the week's traffic).
+    As the schema's owner: only the owner may ANALYZE the table (autovacuum does, in service)."""
     kept = [
         {
             "event_id": f"sent-{uuid.uuid4()}",
@@ -199,12 +202,14 @@ def test_relay_reads_only_unsent_rows_however_many_sent_rows_are_kept(engine: En
         }
         for _ in range(5000)
     ]
-    with engine.connect() as conn:  # rolled back: the module's other tests count the outbox's rows
+    owner = make_engine(service_db.owner_url_for("survey-api"), "survey")
+    with owner.connect() as conn:  # rolled back: the module's other tests count the outbox's rows
         conn.execute(insert(outbox), kept)
         conn.execute(text(f"ANALYZE {outbox.schema}.{outbox.name}"))
         claim = next_batch(outbox, 500).compile(engine, compile_kwargs={"literal_binds": True})
         plan = "\n".join(conn.execute(text(f"EXPLAIN {claim}")).scalars())
         conn.rollback()
+    owner.dispose()
 
     assert "ix_outbox_message_unsent" in plan, plan
     assert "Seq Scan" not in plan, plan

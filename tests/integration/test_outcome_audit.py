@@ -1,24 +1,25 @@
-"""outcome-api on real PostgreSQL: its own login role cannot change or remove an audit row; the
-retention job finds and erases expired participants and leaves the audit rows."""
+"""outcome-api on real PostgreSQL: its own login role cannot change or remove an audit row, nor
+the triggers and grants that guard them; the retention job finds and erases expired participants
+and leaves the audit rows."""
 
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from insikt_common import clock
 from insikt_common.auth import Principal, Role
 from insikt_common.contracts.units import UnitRef
-from insikt_common.db import make_sessions
-from insikt_common.migrations import downgrade, upgrade
-from outcome_api import prestart
+from insikt_common.db import make_engine, make_sessions
+from insikt_common.migrations import downgrade, prestart
 from outcome_api.audit.models import AuditEvent
 from outcome_api.erasure import service as service_of_erasure
 from outcome_api.participants import service as participants
 from outcome_api.participants.schemas import ParticipantCreate
-from tests.infra import ServiceDatabase, migrated_engine
+from outcome_api.prestart import MIGRATIONS
+from tests.infra import ServiceDatabase, create_service_database, drop_database, migrate, migrated_engine
 
 STAFF = Principal("staff-1", "org-a", frozenset({Role.STAFF}), frozenset({"U1"}))
 UNIT = UnitRef(id="U1", name="Enhet", type="hvb", municipality_code="0580")
@@ -57,15 +58,43 @@ def test_reads_and_writes_leave_audit_rows(engine: Engine, audited: str) -> None
         "TRUNCATE outcome.audit_event",
     ],
 )
-def test_the_service_role_cannot_update_delete_or_truncate_audit_rows(
+def test_neither_the_service_role_nor_the_schema_owner_can_update_delete_or_truncate_audit_rows(
+    service_db: ServiceDatabase, engine: Engine, audited: str, statement: str
+) -> None:
+    owner = create_engine(service_db.owner_url_for("outcome-api"))
+    try:
+        with engine.connect() as conn, pytest.raises(DBAPIError, match="permission denied for table audit_event"):
+            conn.execute(text(statement))
+        with owner.connect() as conn, pytest.raises(DBAPIError, match="append-only"):  # the triggers
+            conn.execute(text(statement))
+    finally:
+        owner.dispose()
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(AuditEvent)).scalar() == 2
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE outcome.audit_event DISABLE TRIGGER audit_event_append_only",
+        "DROP TRIGGER audit_event_append_only ON outcome.audit_event",
+        "DROP TABLE outcome.audit_event",
+        "SET ROLE insikt_outcome_owner",
+        "CREATE TABLE outcome.elsewhere (id integer)",
+        "UPDATE outcome.alembic_version SET version_num = 'none'",
+    ],
+)
+def test_the_service_role_cannot_unguard_the_audit_log_or_change_the_schema(
     engine: Engine, audited: str, statement: str
 ) -> None:
     with engine.connect() as conn:
-        with pytest.raises(DBAPIError, match="append-only"):
+        with pytest.raises(DBAPIError, match=r"must be owner|permission denied"):
             conn.execute(text(statement))
         conn.rollback()
-        count = conn.execute(select(func.count()).select_from(AuditEvent)).scalar()
-    assert count == 2
+        triggers = conn.execute(
+            text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'outcome.audit_event'::regclass AND tgenabled = 'O'")
+        ).scalars()
+        assert sorted(triggers) == ["audit_event_append_only", "audit_event_no_truncate"]
 
 
 def test_the_retention_job_purges_on_postgresql_and_keeps_the_audit_rows(engine: Engine, audited: str) -> None:
@@ -87,11 +116,43 @@ def test_the_retention_job_purges_on_postgresql_and_keeps_the_audit_rows(engine:
 
 
 def test_the_migrations_go_down_and_up_again(service_db: ServiceDatabase, engine: Engine, audited: str) -> None:
-    url = service_db.url_for("outcome-api")
-    downgrade(prestart.MIGRATIONS, url, "base")
+    url = service_db.owner_url_for("outcome-api")
+    downgrade(MIGRATIONS, url, "base")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT to_regclass('outcome.audit_event')")).scalar() is None
         assert conn.execute(text("SELECT to_regclass('outcome.participant')")).scalar() is None
-    upgrade(prestart.MIGRATIONS, url)
+    migrate(service_db, "outcome-api")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM outcome.audit_event")).scalar() == 0
+
+
+def test_an_installation_with_one_role_moves_to_two_and_keeps_its_audit_rows(pg_admin_url: str) -> None:
+    """docs/operations.md, "Database roles": the service's role owned the schema and migrated it;
+    ``REASSIGN OWNED`` and a prestart with the owner's login leave it only its rows."""
+    database = create_service_database(pg_admin_url)
+    admin = create_engine(database.admin_database_url, isolation_level="AUTOCOMMIT")
+    service = make_engine(database.url_for("outcome-api"), "outcome")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("ALTER SCHEMA outcome OWNER TO insikt_outcome"))
+        prestart(MIGRATIONS, database.url_for("outcome-api"), "outcome")  # one role, as before
+        with make_sessions(service).begin() as session:
+            participants.register(session, STAFF, ParticipantCreate(unit=UNIT, gender="female"), pseudonym_key="k" * 40)
+
+        with admin.connect() as conn:
+            conn.execute(text("REASSIGN OWNED BY insikt_outcome TO insikt_outcome_owner"))
+        migrate(database, "outcome-api")
+
+        with make_sessions(service).begin() as session:
+            participants.register(session, STAFF, ParticipantCreate(unit=UNIT, gender="female"), pseudonym_key="k" * 40)
+        with service.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM outcome.audit_event")).scalar() == 2
+            with pytest.raises(DBAPIError, match="permission denied for table audit_event"):
+                conn.execute(text("DELETE FROM outcome.audit_event"))
+            conn.rollback()
+            with pytest.raises(DBAPIError, match="must be owner"):
+                conn.execute(text("DROP TRIGGER audit_event_append_only ON outcome.audit_event"))
+    finally:
+        service.dispose()
+        admin.dispose()
+        drop_database(pg_admin_url, database.name)

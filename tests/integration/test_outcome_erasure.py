@@ -12,11 +12,9 @@ from sqlalchemy import create_engine, text
 from insikt_common import clock
 from insikt_common.auth import mint_token
 from insikt_common.messaging.memory_bus import InProcessBus
-from insikt_common.migrations import upgrade
-from outcome_api import prestart
 from outcome_api.config import Settings
 from outcome_api.main import create_app
-from tests.infra import ServiceDatabase
+from tests.infra import ServiceDatabase, migrate
 
 SECRET = "integration-auth-secret-0123456789abcdef0123"
 UNIT = {"id": "PG-U1", "name": "HVB", "type": "hvb", "municipality_code": "0580"}
@@ -25,7 +23,7 @@ UNIT = {"id": "PG-U1", "name": "HVB", "type": "hvb", "municipality_code": "0580"
 @pytest.fixture(scope="module")
 def client(service_db: ServiceDatabase) -> Iterator[TestClient]:
     url = service_db.url_for("outcome-api")
-    upgrade(prestart.MIGRATIONS, url)
+    migrate(service_db, "outcome-api")
     settings = Settings(environment="test", database_url=url, pseudonym_key="k" * 40, auth_dev_secret=SECRET)
     token = mint_token(SECRET, subject="admin-1", organisation_id="org-pg", roles=["admin"])
     with TestClient(create_app(settings, InProcessBus()), headers={"Authorization": f"Bearer {token}"}) as client:

@@ -26,18 +26,18 @@ from survey_api.rounds import service as rounds
 from survey_api.rounds.schemas import RoundCreate
 from survey_api.units import service as units
 from survey_api.units.schemas import UnitUpsert
-from tests.infra import ServiceDatabase
+from tests.infra import ServiceDatabase, migrate
 
 ORG = "org-anonymity"
 
 
 @pytest.fixture(scope="module")
 def engine(service_db: ServiceDatabase) -> Iterator[Engine]:
-    url = service_db.url_for("survey-api")
-    upgrade(prestart.MIGRATIONS, url)
-    downgrade(prestart.MIGRATIONS, url, "base")
-    upgrade(prestart.MIGRATIONS, url)
-    engine = make_engine(url, "survey")
+    owner = service_db.owner_url_for("survey-api")
+    upgrade(prestart.MIGRATIONS, owner)
+    downgrade(prestart.MIGRATIONS, owner, "base")
+    migrate(service_db, "survey-api")
+    engine = make_engine(service_db.url_for("survey-api"), "survey")
     yield engine
     engine.dispose()
 

@@ -2,13 +2,13 @@
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, make_url, text
 
 from insikt_common.db import make_engine
 
@@ -83,7 +83,55 @@ def wait_for_database(database_url: str, schema: str, timeout_s: float = 60) -> 
         engine.dispose()
 
 
-def prestart(migrations_dir: Path, database_url: str, schema: str) -> None:
-    """What a container runs before the service: wait for the database, then migrate it to head."""
-    wait_for_database(database_url, schema)
-    upgrade(migrations_dir, database_url)
+def prestart(
+    migrations_dir: Path,
+    database_url: str,
+    schema: str,
+    *,
+    owner_url: str | None = None,
+    append_only: Sequence[str] = (),
+) -> None:
+    """What runs before the service: wait for the database, migrate it to head, and give the
+    service's role what it may do.
+
+    With ``owner_url`` (``<PREFIX>_MIGRATION_DATABASE_URL``, the login that owns the schema) the
+    migrations run as the owner, and the service's own role (``database_url``'s user) may then read
+    and write rows and nothing more (``grant_rows``): it cannot change the schema, drop a trigger or
+    rewrite an ``append_only`` table. Without it the service's role migrates and owns its schema
+    (one role: ``make run``, quick installations, and installations from before the two roles).
+    """
+    url = owner_url or database_url
+    wait_for_database(url, schema)
+    upgrade(migrations_dir, url)
+    if owner_url is not None:
+        grant_rows(owner_url, schema, to=make_url(database_url).username or "", append_only=append_only)
+
+
+VERSION_TABLE = "alembic_version"
+
+
+def grant_rows(owner_url: str, schema: str, *, to: str, append_only: Sequence[str] = ()) -> None:
+    """Let role ``to`` read and write the rows of ``schema``'s tables, as the schema's owner.
+
+    No DDL (it owns nothing), only reading the migration version, only reading and adding to the
+    ``append_only`` tables. Run after every migration, so a new table is covered before the service
+    that uses it starts. Nothing to do on SQLite, or when ``to`` is the owner itself.
+    """
+    engine = make_engine(owner_url, schema, pool_size=1)
+    try:
+        if engine.dialect.name != "postgresql" or to in ("", engine.url.username):
+            return
+        quote = engine.dialect.identifier_preparer.quote
+        space, role = quote(schema), quote(to)
+        statements = [
+            f"GRANT USAGE ON SCHEMA {space} TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {space} TO {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {space} TO {role}",
+            f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(VERSION_TABLE)} FROM {role}",
+            *(f"REVOKE UPDATE, DELETE, TRUNCATE ON {space}.{quote(table)} FROM {role}" for table in append_only),
+        ]
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()

@@ -14,6 +14,10 @@ class ServiceSettings(BaseSettings):
     environment: Environment = "development"
     database_url: str
     """SQLAlchemy URL: ``postgresql+psycopg://…`` for real use, ``sqlite:///file.db`` embedded."""
+    migration_database_url: str | None = None
+    """The schema owner's login, for the prestart only: it migrates as the owner and lets the
+    service's role (``database_url``) read and write rows, nothing more. Unset, the service's role
+    migrates and owns its schema (docs/operations.md, "Database roles")."""
     bus: BusKind = "memory"
     """``kafka`` for anything real; ``memory`` only when all services share one process."""
     kafka_bootstrap_servers: str = "localhost:9092"

@@ -1,4 +1,5 @@
-"""Before the service starts: wait for the database, then migrate it to head."""
+"""Before the service starts: wait for the database, migrate it to head (as the schema's owner, when
+``*_MIGRATION_DATABASE_URL`` names one) and let the service's role read and write rows."""
 
 from pathlib import Path
 
@@ -6,10 +7,14 @@ from insikt_common.migrations import prestart
 from outcome_api.config import SCHEMA, Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+APPEND_ONLY = ("audit_event",)
+"""The service's role may read these and add to them, never change or delete a row."""
 
 
 def main() -> None:
-    prestart(MIGRATIONS, Settings().database_url, SCHEMA)
+    settings = Settings()
+    owner_url = settings.migration_database_url
+    prestart(MIGRATIONS, settings.database_url, SCHEMA, owner_url=owner_url, append_only=APPEND_ONLY)
 
 
 if __name__ == "__main__":

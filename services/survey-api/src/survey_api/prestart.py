@@ -1,4 +1,5 @@
-"""Before the service starts: wait for the database, then migrate it to head."""
+"""Before the service starts: wait for the database, migrate it to head (as the schema's owner, when
+``*_MIGRATION_DATABASE_URL`` names one) and let the service's role read and write rows."""
 
 from pathlib import Path
 
@@ -9,7 +10,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def main() -> None:
-    prestart(MIGRATIONS, Settings().database_url, SCHEMA)
+    settings = Settings()
+    prestart(MIGRATIONS, settings.database_url, SCHEMA, owner_url=settings.migration_database_url)
 
 
 if __name__ == "__main__":
