@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 import httpx
 from sqlalchemy import create_engine, make_url, text
@@ -26,7 +27,7 @@ import kafka_broker  # noqa: E402
 import pg_cluster  # noqa: E402
 import service_database  # noqa: E402
 
-ServiceDatabase = service_database.ServiceDatabase
+ServiceDatabase: TypeAlias = service_database.ServiceDatabase
 drop_database = service_database.drop_database
 
 LOOPBACK = "127.0.0.1"

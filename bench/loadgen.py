@@ -240,7 +240,7 @@ class Phase:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
         self.url = f"{spec['survey_url']}/v1/responses"
-        self.codes: list[tuple[str, str]] = [tuple(c) for c in spec["codes"]]  # type: ignore[misc]
+        self.codes: list[tuple[str, str]] = [tuple(c) for c in spec["codes"]]
         self.rng = random.Random(spec.get("seed", 7))
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []

@@ -70,7 +70,7 @@ class Broker(Protocol):
 
 def docker_engine_available() -> bool:
     try:
-        import docker  # type: ignore[import-untyped]
+        import docker
 
         docker.from_env(timeout=2).ping()
         return True
@@ -85,7 +85,7 @@ def postgres_server(work_dir: Path) -> Iterator[str]:
         USED["PostgreSQL"] = f"from INSIKT_TEST_DATABASE_URL ({make_url(url).host})"
         yield url
     elif docker_engine_available():
-        from testcontainers.postgres import PostgresContainer  # type: ignore[import-untyped]
+        from testcontainers.postgres import PostgresContainer
 
         with PostgresContainer("postgres:16-alpine", driver="psycopg") as container:
             USED["PostgreSQL"] = "testcontainers postgres:16-alpine"
@@ -107,7 +107,7 @@ def kafka_server(work_dir: Path) -> Iterator[Broker | str]:
         USED["Kafka"] = f"from INSIKT_TEST_KAFKA_BOOTSTRAP ({bootstrap})"
         yield bootstrap
     elif docker_engine_available():
-        from testcontainers.kafka import KafkaContainer  # type: ignore[import-untyped]
+        from testcontainers.kafka import KafkaContainer
 
         with KafkaContainer().with_kraft() as container:
             USED["Kafka"] = "testcontainers KRaft broker"

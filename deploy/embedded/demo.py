@@ -10,6 +10,7 @@ import random
 import sys
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -24,7 +25,7 @@ SATISFACTION = [
     {"code": "9", "display": "Vet inte", "nonSubstantive": True},
 ]
 
-QUESTIONNAIRE = {
+QUESTIONNAIRE: dict[str, Any] = {
     "title": "Demo: Vuxna inom individ- och familjeomsorg",
     "item": [
         {

@@ -43,15 +43,23 @@ class _Server(uvicorn.Server):
 
 def _apps(state: Path) -> dict[str, FastAPI]:
     bus = InProcessBus()
-    url = lambda name: f"sqlite:///{state / name}.db"  # noqa: E731
+
+    def url(name: str) -> str:
+        return f"sqlite:///{state / name}.db"
+
     upgrade(survey_prestart.MIGRATIONS, url("survey"))
     upgrade(outcome_prestart.MIGRATIONS, url("outcome"))
     upgrade(reporting_prestart.MIGRATIONS, url("reporting"))
-    common = {"environment": "development", "bus": "memory"}
     apps = {
-        "survey-api": survey_main.create_app(SurveySettings(database_url=url("survey"), **common), bus),
-        "outcome-api": outcome_main.create_app(OutcomeSettings(database_url=url("outcome"), **common), bus),
-        "reporting": reporting_main.create_app(ReportingSettings(database_url=url("reporting"), **common), bus),
+        "survey-api": survey_main.create_app(
+            SurveySettings(database_url=url("survey"), environment="development", bus="memory"), bus
+        ),
+        "outcome-api": outcome_main.create_app(
+            OutcomeSettings(database_url=url("outcome"), environment="development", bus="memory"), bus
+        ),
+        "reporting": reporting_main.create_app(
+            ReportingSettings(database_url=url("reporting"), environment="development", bus="memory"), bus
+        ),
     }
     configure_logging("insikt-embedded", "INFO")  # one process: one log set-up, after the apps' own
     return apps
@@ -65,9 +73,14 @@ async def _main(host: str, base_port: int, state: Path, with_demo: bool) -> None
         _Server(uvicorn.Config(app, host=host, port=ports[name], log_config=None, access_log=False))
         for name, app in _apps(state).items()
     ]
+
+    def stop() -> None:
+        for s in servers:
+            s.should_exit = True
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
+        loop.add_signal_handler(sig, stop)
     serving = [asyncio.create_task(s.serve()) for s in servers]
     while not all(s.started for s in servers):
         if any(t.done() for t in serving):

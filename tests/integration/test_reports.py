@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -60,10 +61,10 @@ from insikt_common.errors import NotFound
 from insikt_common.messaging.bus import OutgoingMessage
 from insikt_common.messaging.consumer import EventConsumer
 from insikt_common.messaging.kafka_bus import KafkaBus
-from reporting import tables
 from reporting.admin.rebuild import rebuild
 from reporting.main import CONSUMER
 from reporting.outcomes import service as outcomes
+from reporting.outcomes.models import AssessmentEntry, GoalEntry, InterventionEntry, ParticipantEntry
 from reporting.survey_results import service as surveys
 from reporting.survey_results.tables_cache import TablesCache
 from tests.infra import ServiceDatabase, migrated_engine
@@ -284,7 +285,10 @@ def test_survey_reports_have_the_hand_worked_numbers_and_survive_a_rebuild_and_d
 
 def _snapshot(engine: Engine, round_id: str, units: dict[str, UnitRef]) -> list[dict[str, Any] | None]:
     return [
-        *(_read(engine, lambda s, u=u: surveys.unit_report(s, round_id, u.id, 5, ADMIN)) for u in units.values()),
+        *(
+            _read(engine, partial(surveys.unit_report, round_id=round_id, unit_id=u.id, default_k=5, principal=ADMIN))
+            for u in units.values()
+        ),
         _read(
             engine,
             lambda s: surveys.roll_up_report(s, round_id, ("municipality", "0580"), default_k=5, principal=ADMIN),
@@ -303,15 +307,18 @@ def _reports(engine: Engine, round_id: str, units: dict[str, UnitRef], cache: Ta
         return [row.model_dump(mode="json") for row in listed if row.round_id == round_id]
 
     reports: list[Any] = [
-        _read(engine, lambda s, u=u: surveys.unit_report(s, round_id, u.id, 5, ADMIN, cache=cache))
+        _read(
+            engine,
+            partial(surveys.unit_report, round_id=round_id, unit_id=u.id, default_k=5, principal=ADMIN, cache=cache),
+        )
         for u in units.values()
     ]
     for level in (("municipality", "0580"), ("municipality", "0581"), ("unit_type", "hvb")):
         reports.append(
             _read(
                 engine,
-                lambda s, level=level: surveys.roll_up_report(
-                    s, round_id, level, default_k=5, principal=ADMIN, cache=cache
+                partial(
+                    surveys.roll_up_report, round_id=round_id, level=level, default_k=5, principal=ADMIN, cache=cache
                 ),
             )
         )
@@ -414,7 +421,7 @@ def _outcome_events(unit: UnitRef) -> tuple[list[CloudEvent], list[CloudEvent]]:
                 unit_id=unit.id,
                 instrument_id=instrument.instrument_id,
                 instrument_version=1,
-                occasion=occasion,  # type: ignore[arg-type]
+                occasion=occasion,
                 rater="self",
                 assessed_on=on,
                 scores=[AreaScore(area="boende", score=score)],
@@ -473,7 +480,7 @@ def _outcome_events(unit: UnitRef) -> tuple[list[CloudEvent], list[CloudEvent]]:
                         ending=ending,
                     ),
                 )
-            )  # type: ignore[arg-type]
+            )
         events.extend(own)
         if i == 10:
             erased.append(_e(PARTICIPANT_ERASED, ParticipantErased(participant_id=pid, organisation_id=ORG)))
@@ -552,7 +559,7 @@ def test_outcome_report_counts_change_goals_and_endings_and_forgets_the_erased(
     with make_sessions(engine)() as session:
         left = [
             row
-            for model in (tables.ParticipantEntry, tables.AssessmentEntry, tables.GoalEntry, tables.InterventionEntry)
+            for model in (ParticipantEntry, AssessmentEntry, GoalEntry, InterventionEntry)
             for row in session.scalars(select(model).where(_participant_column(model) == f"{unit.id}-p10"))
         ]
     assert left == []
@@ -583,8 +590,8 @@ def test_outcome_report_counts_change_goals_and_endings_and_forgets_the_erased(
     assert programme["changes"][0]["participants"] == {"value": 10, "suppressed": None}  # the other two have none
 
 
-def _participant_column(model: type) -> Any:
-    return model.id if model is tables.ParticipantEntry else model.participant_id
+def _participant_column(model: type[ParticipantEntry | AssessmentEntry | GoalEntry | InterventionEntry]) -> Any:
+    return model.id if issubclass(model, ParticipantEntry) else model.participant_id
 
 
 _ = sessionmaker

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reporting.disclosure import Equation, protect
-from reporting.survey_results.breakdowns import Level, Tally, Topic, shown_breakdowns
+from reporting.survey_results.breakdowns import Tally, Topic, shown_breakdowns
 from reporting.survey_results.service import _tallies
-from reporting.survey_results.tabulation import Question
+from reporting.survey_results.tabulation import Level, Question
 
 K = 5
 TOPIC: Topic = ("bemotande", "kon")

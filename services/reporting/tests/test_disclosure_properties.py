@@ -1,9 +1,11 @@
 """Property tests: whatever the unit sizes and answer mixes, no withheld count can be worked out
 from a published total and its published siblings."""
 
+import operator
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from functools import partial
+from typing import Generic, TypedDict, TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -115,7 +117,9 @@ def test_no_count_withheld_as_small_can_be_pinned_down_from_what_a_report_shows(
     assert _worked_out_from_marks(cells, equations, K, told=_an_n) == []
 
 
-def _pinned_by_search(cells: Mapping[Key, Cell], equations: Sequence[Equation[Key]], k: int) -> list[str]:
+def _pinned_by_search(
+    cells: Mapping[tuple[str, str], Cell], equations: Sequence[Equation[tuple[str, str]]], k: int
+) -> list[str]:
     """Counts withheld as fewer than k that every published sum together allows only one value for,
     as a reader of the report sees them: every withheld count is marked alike (and is at least 1, a
     0 is never withheld), except an n below k, which lists no answers. The reader narrows each
@@ -125,7 +129,7 @@ def _pinned_by_search(cells: Mapping[Key, Cell], equations: Sequence[Equation[Ke
     low = dict.fromkeys(withheld, 1)
     high = {key: k - 1 if key[1] == "n" and cells[key].suppressed == BELOW_K else ceiling for key in withheld}
 
-    def bounds(key: Key) -> tuple[int, int]:
+    def bounds(key: tuple[str, str]) -> tuple[int, int]:
         value = cells[key].value
         return (value, value) if value is not None else (low[key], high[key])
 
@@ -145,7 +149,7 @@ def _pinned_by_search(cells: Mapping[Key, Cell], equations: Sequence[Equation[Ke
                     low[key], high[key] = max(low[key], at_least), min(high[key], at_most)
                     narrowed = True
 
-    def fits(fixed: dict[Key, int]) -> bool:
+    def fits(fixed: dict[tuple[str, str], int]) -> bool:
         """Whether the withheld counts can take values that add up everywhere, given ``fixed``."""
         known = {key: cell.value for key, cell in cells.items() if cell.value is not None} | fixed
         open_keys = [key for key in withheld if key not in known]
@@ -288,7 +292,7 @@ def _protect_by_sweeps(
 
 
 @dataclass(frozen=True)
-class _Reader:
+class _Reader(Generic[Key]):
     """What a reader knows of withheld cells, given which are withheld."""
 
     hidden: set[Key]
@@ -315,7 +319,7 @@ class _Reader:
         return [b.source for b in bounds if b.source not in self.hidden]
 
 
-def _pinned(equation: Equation[Key], reader: _Reader, *, counts: Mapping[Key, int]) -> bool:
+def _pinned(equation: Equation[Key], reader: _Reader[Key], *, counts: Mapping[Key, int]) -> bool:
     """One withheld member is unknown (the others withheld have bounds that meet); or a hidden part
     is small and the hidden parts are all at the least or all at the most the reader knows them to
     be, given what the total leaves them: exactly, when it is shown, and within its own bounds when
@@ -364,7 +368,7 @@ def _systems(draw: st.DrawFn) -> System:
     equations = []
     for _ in range(draw(st.integers(1, 10))):
         total = draw(cells)
-        parts = draw(st.lists(cells.filter(lambda c, t=total: c != t), min_size=1, max_size=5))
+        parts = draw(st.lists(cells.filter(partial(operator.ne, total)), min_size=1, max_size=5))
         equations.append(Equation(total, tuple(parts), hide_total_first=draw(st.booleans())))
     also = draw(st.lists(cells, max_size=2))
     exempt = draw(st.lists(cells, max_size=3))
@@ -376,13 +380,25 @@ def _systems(draw: st.DrawFn) -> System:
     return counts, equations, also, exempt, follows, reluctant, told, floors, ceilings
 
 
+class _Options(TypedDict):
+    """A system's keyword arguments, for ``protect`` and ``_protect_by_sweeps`` alike."""
+
+    also_primary: list[int]
+    exempt: list[int]
+    follows: dict[int, int]
+    reluctant: list[int]
+    told: list[int] | None
+    floors: dict[int, list[Bound[int]]]
+    ceilings: dict[int, list[Bound[int]]]
+
+
 @settings(max_examples=500, deadline=None)
 @given(_systems())
 def test_protect_hides_exactly_what_sweeping_every_equation_in_order_hides(
     system: System,
 ) -> None:
     counts, equations, also, exempt, follows, reluctant, told, floors, ceilings = system
-    options = {
+    options: _Options = {
         "also_primary": also,
         "exempt": exempt,
         "follows": follows,
@@ -391,4 +407,4 @@ def test_protect_hides_exactly_what_sweeping_every_equation_in_order_hides(
         "floors": floors,
         "ceilings": ceilings,
     }
-    assert protect(counts, equations, K, **options) == _protect_by_sweeps(counts, equations, K, **options)  # type: ignore[arg-type]
+    assert protect(counts, equations, K, **options) == _protect_by_sweeps(counts, equations, K, **options)

@@ -44,7 +44,9 @@ def test_years_that_add_up_to_all_time_protect_a_small_one() -> None:
     # 2024: 10, 2025: 3 (withheld in its own report), 2026: 8; all time 21. All time minus
     # 2024 and 2026 would give 2025's 3: the smaller other year goes too.
     years = {2024: 10, 2025: 3, 2026: 8}
-    family = {Member(WHOLE_UNIT, y): {("area", "i", "a", "baseline"): (n,)} for y, n in years.items()}
+    family: dict[Member, dict[Section, tuple[int, ...]]] = {
+        Member(WHOLE_UNIT, y): {("area", "i", "a", "baseline"): (n,)} for y, n in years.items()
+    }
     family[UNIT] = {("area", "i", "a", "baseline"): (21,)}
     assert withheld(family, Member(WHOLE_UNIT, 2026), K) == {("area", "i", "a", "baseline")}
     assert withheld(family, Member(WHOLE_UNIT, 2024), K) == set()

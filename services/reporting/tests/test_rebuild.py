@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from insikt_common.contracts.catalogue import RESPONSE_SUBMITTED, key_of
 from insikt_common.contracts.envelope import CloudEvent
@@ -68,7 +69,7 @@ def test_a_rebuild_reads_a_failed_batch_again(engine: Engine) -> None:
     assert _FailingOnce.failed
     assert result.events_read == 7
     with make_sessions(engine)() as session:
-        assert session.scalars(select(RoundUnitTotal.responses)).all() == [7]
+        assert session.scalars(select(col(RoundUnitTotal.responses))).all() == [7]
 
 
 class _SlowToStart(InProcessSubscription):

@@ -1,5 +1,7 @@
 """Answer validation against a questionnaire: plain functions, no I/O."""
 
+from collections.abc import Mapping
+
 import pytest
 from pydantic import TypeAdapter
 
@@ -41,7 +43,7 @@ QUESTIONNAIRE = QuestionnaireContent.model_validate(
 )
 
 
-def _errors(*answers: dict[str, object]) -> list[str]:
+def _errors(*answers: Mapping[str, object]) -> list[str]:
     values = [TypeAdapter(AnswerValue).validate_python(a) for a in answers]
     return [e["message"] for e in answer_errors(QUESTIONNAIRE.item, values, max_text=100)]
 
