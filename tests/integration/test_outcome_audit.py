@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import col
 
 from insikt_common import clock
 from insikt_common.auth import Principal, Role
@@ -45,7 +46,7 @@ def audited(engine: Engine) -> str:
 def test_reads_and_writes_leave_audit_rows(engine: Engine, audited: str) -> None:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(AuditEvent.action, AuditEvent.subject).where(AuditEvent.participant_id == audited)  # type: ignore[arg-type]
+            select(col(AuditEvent.action), col(AuditEvent.subject)).where(col(AuditEvent.participant_id) == audited)
         ).all()
     assert sorted(rows) == [("participant.read", "staff-1"), ("participant.register", "staff-1")]
 
@@ -126,6 +127,15 @@ def test_the_migrations_go_down_and_up_again(service_db: ServiceDatabase, engine
         assert conn.execute(text("SELECT count(*) FROM outcome.audit_event")).scalar() == 0
 
 
+MOVE_TO_TWO_ROLES = (
+    'GRANT CONNECT ON DATABASE "{database}" TO insikt_outcome_owner',
+    "ALTER ROLE insikt_outcome_owner SET search_path = outcome",
+    "REASSIGN OWNED BY insikt_outcome TO insikt_outcome_owner",
+    'REVOKE CREATE ON DATABASE "{database}" FROM insikt_outcome',
+)
+"""docs/operations.md, "Database roles", step 2 after ``CREATE ROLE``."""
+
+
 def test_an_installation_with_one_role_moves_to_two_and_keeps_its_audit_rows(pg_admin_url: str) -> None:
     """docs/operations.md, "Database roles": the service's role owned the schema and migrated it;
     ``REASSIGN OWNED`` and a prestart with the owner's login leave it only its rows."""
@@ -139,9 +149,10 @@ def test_an_installation_with_one_role_moves_to_two_and_keeps_its_audit_rows(pg_
         with make_sessions(service).begin() as session:
             participants.register(session, STAFF, ParticipantCreate(unit=UNIT, gender="female"), pseudonym_key="k" * 40)
 
-        with admin.connect() as conn:
-            conn.execute(text("REASSIGN OWNED BY insikt_outcome TO insikt_outcome_owner"))
-        migrate(database, "outcome-api")
+        with admin.connect() as conn:  # step 2, but CREATE ROLE: roles belong to the whole cluster
+            for statement in MOVE_TO_TWO_ROLES:
+                conn.execute(text(statement.format(database=database.name)))
+        migrate(database, "outcome-api")  # step 3
 
         with make_sessions(service).begin() as session:
             participants.register(session, STAFF, ParticipantCreate(unit=UNIT, gender="female"), pseudonym_key="k" * 40)

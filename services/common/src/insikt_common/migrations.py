@@ -1,8 +1,10 @@
 """Running a service's Alembic history: from its ``env.py``, from the prestart, or from tests."""
 
+import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +57,22 @@ def run_env(context: Any, metadata: MetaData, schema: str, default_url: Callable
 
 
 def _ensure_schema(connection: Any, schema: str) -> None:
-    """Create the schema unless the operator already made it (owned by the service's role)."""
-    exists = connection.execute(
-        text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :s"), {"s": schema}
-    ).first()
-    if exists is None:
+    """Create the schema unless the operator already made it (owned by the owner role).
+
+    Read from ``pg_namespace``: ``information_schema`` hides a schema the role may not use, which
+    would turn a missing grant into an attempt to create the schema (and a misleading error).
+    """
+    usable = connection.execute(
+        text("SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+    ).scalar()
+    if usable is None:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    elif not usable:
+        role = connection.execute(text("SELECT current_user")).scalar()
+        raise RuntimeError(
+            f"schema {schema!r} exists but {role} may not use it: migrate as the schema's owner first "
+            "(<PREFIX>_MIGRATION_DATABASE_URL; docs/operations.md, 'Database roles')"
+        )
     connection.commit()
 
 
@@ -97,14 +109,64 @@ def prestart(
     With ``owner_url`` (``<PREFIX>_MIGRATION_DATABASE_URL``, the login that owns the schema) the
     migrations run as the owner, and the service's own role (``database_url``'s user) may then read
     and write rows and nothing more (``grant_rows``): it cannot change the schema, drop a trigger or
-    rewrite an ``append_only`` table. Without it the service's role migrates and owns its schema
-    (one role: ``make run``, quick installations, and installations from before the two roles).
+    rewrite an ``append_only`` table. Without it the service's role migrates (one role: ``make run``,
+    quick installations, and installations from before the two roles; a warning says so), or, where
+    it owns nothing, finds the schema at head and changes nothing, else fails. Prestarts of one
+    schema run one at a time (pods starting together).
     """
     url = owner_url or database_url
+    service_role = make_url(database_url).username
+    if owner_url is not None and not service_role:
+        raise ValueError("the service's DATABASE_URL names no user: the prestart grants that role its rows")
     wait_for_database(url, schema)
-    upgrade(migrations_dir, url)
-    if owner_url is not None:
-        grant_rows(owner_url, schema, to=make_url(database_url).username or "", append_only=append_only)
+    with _one_at_a_time(url, schema):
+        upgrade(migrations_dir, url)
+        if owner_url is not None and service_role:
+            grant_rows(owner_url, schema, to=service_role, append_only=append_only)
+        else:
+            _warn_if_the_service_owns(url, schema)
+
+
+@contextmanager
+def _one_at_a_time(database_url: str, schema: str) -> Iterator[None]:
+    """A PostgreSQL advisory lock per schema, held while the block runs: two sessions granting on
+    the same tables at once fail (``tuple concurrently updated``), and two migrations must not
+    interleave."""
+    engine = make_engine(database_url, schema, pool_size=1)
+    try:
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        key = int.from_bytes(hashlib.sha256(f"insikt-prestart:{schema}".encode()).digest()[:8], "big", signed=True)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+def _warn_if_the_service_owns(database_url: str, schema: str) -> None:
+    engine = make_engine(database_url, schema, pool_size=1)
+    try:
+        if engine.dialect.name != "postgresql":
+            return
+        with engine.connect() as connection:
+            owns = connection.execute(
+                text("SELECT pg_has_role(nspowner, 'USAGE') FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+            ).scalar()
+        if owns:
+            log.warning(
+                "the service's own role owns schema %s: it could change the schema and the triggers that "
+                "guard its tables; give the prestart the owner's login apart (docs/operations.md, 'Database roles')",
+                schema,
+            )
+    finally:
+        engine.dispose()
 
 
 VERSION_TABLE = "alembic_version"
@@ -119,7 +181,7 @@ def grant_rows(owner_url: str, schema: str, *, to: str, append_only: Sequence[st
     """
     engine = make_engine(owner_url, schema, pool_size=1)
     try:
-        if engine.dialect.name != "postgresql" or to in ("", engine.url.username):
+        if engine.dialect.name != "postgresql" or to == engine.url.username:
             return
         quote = engine.dialect.identifier_preparer.quote
         space, role = quote(schema), quote(to)
