@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shlex
+import textwrap
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERIGNORE = ROOT / ".dockerignore"
 POSTGRES_INIT = ROOT / "deploy" / "postgres"
 KUBERNETES = ROOT / "deploy" / "kubernetes"
+OPERATIONS_DOC = ROOT / "docs" / "operations.md"
 INITDB_DIR = "/docker-entrypoint-initdb.d"
 
 DEPLOYMENT_FIELDS = ("environment", "database_url", "bus", "kafka_bootstrap_servers")
@@ -452,17 +454,81 @@ def secret_reference(variable: Mapping[str, Any] | None) -> tuple[str, str] | No
     return (str(reference["name"]), str(reference["key"])) if reference else None
 
 
+def migration_secret(secret: str) -> str:
+    """The Secret with the schema owner's login beside the service's Secret ``secret``: a Secret of its own, as RBAC
+    grants access per Secret, not per key, so whoever may read ``secret`` (the service, its jobs) does not get it."""
+    return f"{secret}-migration"
+
+
+def pod_spec(document: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The pod spec of a workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod); None for anything else."""
+    kind, spec = document.get("kind"), document.get("spec") or {}
+    if kind == "Pod":
+        return dict(spec)
+    if kind == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    elif kind not in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
+        return None
+    pod: dict[str, Any] = spec["template"]["spec"]
+    return pod
+
+
+def markdown_yaml(path: Path) -> list[dict[str, Any]]:
+    """The YAML documents in a Markdown file's ```yaml blocks (indented ones in a list item too)."""
+    blocks = re.findall(r"^( *)```ya?ml\n(.*?)^\1```", path.read_text(), re.MULTILINE | re.DOTALL)
+    return [document for _, block in blocks for document in yaml.safe_load_all(textwrap.dedent(block)) if document]
+
+
+def kubernetes_workloads(*, with_docs: bool = True) -> list[tuple[str, dict[str, Any]]]:
+    """(where, pod spec) of every workload in deploy/kubernetes and, ``with_docs``, in docs/operations.md's examples
+    (the retention CronJob)."""
+    documents = [
+        (path, document)
+        for path in sorted(KUBERNETES.glob("*.yaml"))
+        for document in yaml.safe_load_all(path.read_text())
+    ]
+    if with_docs:
+        documents += [(OPERATIONS_DOC, document) for document in markdown_yaml(OPERATIONS_DOC)]
+    workloads = []
+    for path, document in documents:
+        pod = pod_spec(document) if isinstance(document, dict) else None
+        if pod is not None:
+            where = f"{path.relative_to(ROOT)} ({document['kind']} {document['metadata']['name']})"
+            workloads.append((where, pod))
+    return workloads
+
+
+def secrets_read(pod: Mapping[str, Any], container: Mapping[str, Any]) -> set[str]:
+    """The Secrets a container reads: by ``env`` (secretKeyRef), ``envFrom`` (secretRef) or a volume it mounts."""
+    read = {reference[0] for reference in map(secret_reference, container.get("env", [])) if reference}
+    read |= {str(source["secretRef"]["name"]) for source in container.get("envFrom", []) if source.get("secretRef")}
+    volumes = {volume["name"]: volume for volume in pod.get("volumes", [])}
+    for mount in container.get("volumeMounts", []):
+        volume = volumes.get(mount["name"], {})
+        if volume.get("secret"):
+            read.add(str(volume["secret"]["secretName"]))
+        sources = (volume.get("projected") or {}).get("sources", [])
+        read |= {str(source["secret"]["name"]) for source in sources if source.get("secret")}
+    return read
+
+
 def kubernetes_secret_keys() -> set[tuple[str, str]]:
     """Every (Secret, key) a container or init container of the manifests reads."""
     read: set[tuple[str, str]] = set()
-    for path in KUBERNETES.glob("*.yaml"):
-        for document in yaml.safe_load_all(path.read_text()):
-            if not document or document.get("kind") != "Deployment":
-                continue
-            pod = document["spec"]["template"]["spec"]
-            for container in [*pod.get("initContainers", []), *pod["containers"]]:
-                read.update(filter(None, (secret_reference(v) for v in container.get("env", []))))
+    for _, pod in kubernetes_workloads(with_docs=False):
+        for container in [*pod.get("initContainers", []), *pod["containers"]]:
+            read.update(filter(None, (secret_reference(v) for v in container.get("env", []))))
     return read
+
+
+def kubernetes_secrets() -> set[str]:
+    """Every Secret a container or init container of the manifests reads, by env, envFrom or volume."""
+    return {
+        secret
+        for _, pod in kubernetes_workloads(with_docs=False)
+        for container in [*pod.get("initContainers", []), *pod["containers"]]
+        for secret in secrets_read(pod, container)
+    }
 
 
 def documented_secrets() -> dict[str, dict[str, str]]:
@@ -863,13 +929,27 @@ def test_serving_containers_never_get_the_schema_owner(service: Service) -> None
             f"{where} gives the {service} container {variable['name']}: only the init container may act as the "
             f"schema owner ({owner})"
         )
-        reference = secret_reference(variable)
-        assert not reference or reference[1] != "migration-database-url", (
-            f"{where} gives the {service} container the Secret's migration-database-url (as {variable['name']})"
-        )
-    assert not any("secretRef" in source for source in container.get("envFrom", [])), (
-        f"{where}: envFrom a Secret hands the {service} container every key, migration-database-url too"
-    )
+    # Nor the owner's Secret: test_only_the_migrating_init_containers_read_a_schema_owners_secret.
+
+
+def test_only_the_migrating_init_containers_read_a_schema_owners_secret() -> None:
+    """The owner's login is a Secret of its own (``<service's Secret>-migration``) because RBAC grants access per
+    Secret, not per key: no serving container, CronJob or Job reads it, by env, envFrom or volume; only each
+    Deployment's init container running the prestart does."""
+    prestarts = {f"deploy/kubernetes/{s.name}.yaml (Deployment {s.name})": prestart_script(s) for s in SERVICES}
+    workloads = kubernetes_workloads()
+    missing = set(prestarts) - {where for where, _ in workloads}
+    assert not missing, f"no workload found in {sorted(missing)}"
+    for where, pod in workloads:
+        init_containers = [("init container", c) for c in pod.get("initContainers", [])]
+        for role, container in [*init_containers, *(("container", c) for c in pod["containers"])]:
+            if role == "init container" and where in prestarts and container.get("command") == [prestarts[where]]:
+                continue  # the one that migrates (test_kubernetes_migrates_in_an_init_container_as_the_schema_owner)
+            owners_secrets = sorted(s for s in secrets_read(pod, container) if s.endswith("-migration"))
+            assert not owners_secrets, (
+                f"{where}: {role} {container.get('name')} reads {owners_secrets}, a schema owner's login; only "
+                "the init container that runs the prestart may (RBAC grants access per Secret, not per key)"
+            )
 
 
 @per_service
@@ -904,9 +984,10 @@ def test_kubernetes_migrates_in_an_init_container_as_the_schema_owner(service: S
         f"but the {service} container connects with {served_with}"
     )
     migrating_as = secret_reference(env[service.migration_database_url])
-    assert migrating_as == (served_with[0], "migration-database-url"), (
-        f"{where}: {service.migration_database_url} should come from key migration-database-url of Secret "
-        f"{served_with[0]}, comes from {migrating_as}"
+    owners_secret = migration_secret(served_with[0])
+    assert migrating_as == (owners_secret, "database-url"), (
+        f"{where}: {service.migration_database_url} should come from key database-url of Secret {owners_secret} "
+        f"(a Secret of its own, not {served_with[0]}, which the service and its jobs read), comes from {migrating_as}"
     )
     assert init.get("securityContext") == container.get("securityContext"), (
         f"{where}: init container {init.get('name')} runs with securityContext {init.get('securityContext')}, "
@@ -1016,6 +1097,11 @@ def test_kustomization_lists_every_manifest() -> None:
 
 
 def test_kustomization_shows_how_to_create_every_secret_key_the_manifests_read() -> None:
+    documented_names, read_names = set(documented_secrets()), kubernetes_secrets()
+    assert documented_names == read_names, (
+        f"deploy/kubernetes/kustomization.yaml creates Secrets {sorted(documented_names)}, the manifests read "
+        f"{sorted(read_names)}"
+    )
     documented = {(secret, key) for secret, keys in documented_secrets().items() for key in keys}
     read = kubernetes_secret_keys()
     assert read <= documented, (
@@ -1033,10 +1119,25 @@ def test_kustomization_secrets_connect_as_the_service_role_and_the_schema_owner(
     env = {variable["name"]: variable for variable in kubernetes_container(service).get("env", [])}
     reference = secret_reference(env.get(service.database_url))
     assert reference, f"deploy/kubernetes/{service.name}.yaml takes {service.database_url} from no Secret"
-    literals = documented_secrets().get(reference[0], {})
-    for key, role in (("database-url", service_role(service)), ("migration-database-url", schema_owner(service))):
-        assert key in literals, f"deploy/kubernetes/kustomization.yaml creates Secret {reference[0]} without {key}"
-        assert make_url(literals[key]).username == role, (
-            f"deploy/kubernetes/kustomization.yaml: {reference[0]}/{key} connects as "
-            f"{make_url(literals[key]).username!r}, it should be {role!r}"
+    secret, owners_secret, owner = reference[0], migration_secret(reference[0]), schema_owner(service)
+    documented = documented_secrets()
+    for name, role in ((secret, service_role(service)), (owners_secret, owner)):
+        literals = documented.get(name, {})
+        assert "database-url" in literals, (
+            f"deploy/kubernetes/kustomization.yaml creates Secret {name} without database-url"
         )
+        assert make_url(literals["database-url"]).username == role, (
+            f"deploy/kubernetes/kustomization.yaml: {name}/database-url connects as "
+            f"{make_url(literals['database-url']).username!r}, it should be {role!r}"
+        )
+    assert set(documented[owners_secret]) == {"database-url"}, (
+        f"deploy/kubernetes/kustomization.yaml: {owners_secret} holds {sorted(documented[owners_secret])}; only the "
+        "init container reads it, and it needs only the owner's database-url"
+    )
+    owners_keys = sorted(
+        key for key, value in documented[secret].items() if "://" in value and urlsplit(value).username == owner
+    )
+    assert not owners_keys, (
+        f"deploy/kubernetes/kustomization.yaml puts the schema owner's ({owner}) login in {secret} ({owners_keys}), "
+        f"which the service and its jobs read; it belongs in {owners_secret} alone"
+    )

@@ -4,9 +4,9 @@
 --                           the one-shot migrate container or the Kubernetes init container).
 --   insikt_<service>        the role the running service connects as. It owns nothing: after each
 --                           migration the prestart grants it what the service needs on its own
---                           schema's tables and sequences (on outcome.audit_event only SELECT and
---                           INSERT), so the service cannot change the schema or drop the audit
---                           log's append-only triggers.
+--                           schema's tables and sequences (on outcome.audit_event only SELECT,
+--                           and INSERT without the id), so the service cannot change the schema
+--                           or drop the audit log's append-only triggers.
 --
 -- Neither role gets anything in another service's schema, so a bug or a breach in one service
 -- cannot read another service's data.

@@ -83,6 +83,9 @@ def test_neither_the_service_role_nor_the_schema_owner_can_update_delete_or_trun
         "SET ROLE insikt_outcome_owner",
         "CREATE TABLE outcome.elsewhere (id integer)",
         "UPDATE outcome.alembic_version SET version_num = 'none'",
+        "DELETE FROM outcome.alembic_version",
+        "INSERT INTO outcome.audit_event (id) VALUES (1)",  # a row posing as an earlier one
+        "SELECT setval('outcome.audit_event_id_seq', 1)",
     ],
 )
 def test_the_service_role_cannot_unguard_the_audit_log_or_change_the_schema(

@@ -127,6 +127,19 @@ def prestart(
             _warn_if_the_service_owns(url, schema)
 
 
+def _given_columns(connection: Any, schema: str, table: str) -> list[str]:
+    """The columns an insert gives: all but those numbered by a sequence or as identity."""
+    return list(
+        connection.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
+                "AND is_identity = 'NO' AND coalesce(column_default, '') NOT LIKE 'nextval(%' ORDER BY ordinal_position"
+            ),
+            {"s": schema, "t": table},
+        ).scalars()
+    )
+
+
 @contextmanager
 def _one_at_a_time(database_url: str, schema: str) -> Iterator[None]:
     """A PostgreSQL advisory lock per schema, held while the block runs: two sessions granting on
@@ -176,7 +189,8 @@ def grant_rows(owner_url: str, schema: str, *, to: str, append_only: Sequence[st
     """Let role ``to`` read and write the rows of ``schema``'s tables, as the schema's owner.
 
     No DDL (it owns nothing), only reading the migration version, only reading and adding to the
-    ``append_only`` tables. Run after every migration, so a new table is covered before the service
+    ``append_only`` tables, and there without choosing the row's number (its sequence gives it, so
+    an added row cannot pose as an earlier one). Run after every migration, so a new table is covered before the service
     that uses it starts. Nothing to do on SQLite, or when ``to`` is the owner itself.
     """
     engine = make_engine(owner_url, schema, pool_size=1)
@@ -190,9 +204,14 @@ def grant_rows(owner_url: str, schema: str, *, to: str, append_only: Sequence[st
             f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {space} TO {role}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {space} TO {role}",
             f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(VERSION_TABLE)} FROM {role}",
-            *(f"REVOKE UPDATE, DELETE, TRUNCATE ON {space}.{quote(table)} FROM {role}" for table in append_only),
         ]
         with engine.begin() as connection:
+            for table in append_only:
+                given = ", ".join(quote(column) for column in _given_columns(connection, schema, table))
+                statements += [
+                    f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(table)} FROM {role}",
+                    f"GRANT INSERT ({given}) ON {space}.{quote(table)} TO {role}",
+                ]
             for statement in statements:
                 connection.execute(text(statement))
     finally:
