@@ -126,6 +126,7 @@ def _print_banner(urls: dict[str, str], report: str) -> None:
         "",
         f"  Survey report  {report}  (public demo round: no token needed)",
         f"  As CSV         {report}/csv?sep=;",
+        f"  To print       {report}/html",
         f"  All reports    {urls['reporting']}/v1/reports/surveys  (with a token: make token)",
         "",
     ]

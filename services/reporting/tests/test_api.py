@@ -3,6 +3,7 @@ Kolada benchmarks and the rebuild endpoint."""
 
 import csv
 import io
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -284,3 +285,51 @@ def test_programmes_that_share_a_participant_do_not_give_that_participant_away(t
             assert report["participants"] == {"value": None, "suppressed": "withheld"}, programme
         refused = client.get(path, params={"programme": "*"}, headers=ADMIN)  # all programmes: compared, not shown
         assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "query.programme"
+
+
+def test_the_printable_page_has_the_numbers_of_the_json_and_withholds_the_same(client: TestClient) -> None:
+    for path, headers in ((f"units/{UNIT.id}", ADMIN), ("municipalities/0580", ADMIN)):
+        report = client.get(f"/v1/reports/surveys/{ROUND}/{path}", headers=headers).json()
+        page = client.get(f"/v1/reports/surveys/{ROUND}/{path}/html", headers=headers)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        shown = dict(re.findall(r"<tr><td>([^<]*)</td><td class=num>([^<]*)</td></tr>", page.text))
+        for question in report["questions"]:
+            for row in question["answers"]:
+                count = row["count"]
+                assert shown[row["label"] or row["answer"]] == ("x" if count["suppressed"] else str(count["value"]))
+            share = question["share_positive"]
+            if share["percent"] is not None:
+                assert f"{share['percent']:.1f} %".replace(".", ",") in page.text
+        for unit in report["units"]:
+            responses = unit["responses"]
+            assert shown[unit["unit_name"]] == ("x" if responses["suppressed"] else str(responses["value"]))
+    assert client.get(f"/v1/reports/surveys/{ROUND}/units/{UNIT.id}/html").status_code == 404
+
+
+def test_the_printable_page_shows_what_people_wrote_as_text_never_as_markup_and_small_counts_as_x(
+    tmp_path: Path,
+) -> None:
+    items = [QuestionDefinition(link_id="bemotande", kind="choice", text_sv="<i>Bemötande</i>", options=SCALE)]
+    written = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    # 0580: 8 + 5 + 2 responses. OTHER's 2 is withheld, and the third unit's 5 beside it.
+    third = UnitRef(id="0580-C", name="Enhet C", type="ifo_vuxen", municipality_code="0580", organisation_id=ORG)
+    units = [UNIT.id, OTHER.id, third.id]
+    events = [questionnaire_published("q-html", items), round_opened(ROUND, "q-html", units, organisation_id=ORG)]
+    events += [response(ROUND, UNIT, {"bemotande": "1", "kommentar": f"text:{written}"}, "q-html") for _ in range(8)]
+    events += [response(ROUND, third, {"bemotande": "1"}, "q-html") for _ in range(5)]
+    events += [response(ROUND, OTHER, {"bemotande": "1"}, "q-html") for _ in range(2)]
+    path = f"/v1/reports/surveys/{ROUND}/units/{UNIT.id}"
+    with _serving(tmp_path, events, f"/v1/reports/surveys/{ROUND}/units/{OTHER.id}") as client:
+        assert client.get(path, headers=ADMIN).json()["comments"][0]["comments"] == [written] * 8
+        page = client.get(f"{path}/html", headers=ADMIN).text
+        small = client.get(f"/v1/reports/surveys/{ROUND}/units/{OTHER.id}", headers=ADMIN).json()
+        small_page = client.get(f"/v1/reports/surveys/{ROUND}/units/{OTHER.id}/html", headers=ADMIN).text
+        roll_up_page = client.get(f"/v1/reports/surveys/{ROUND}/municipalities/0580/html", headers=ADMIN).text
+    assert "<script" not in page and "<img" not in page and "<i>" not in page
+    assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x") == 8
+    assert "&lt;i&gt;Bemötande&lt;/i&gt;" in page
+    assert small["responses"] == {"value": None, "suppressed": "withheld"}
+    assert "Svar: x" in small_page and "Svar: 2" not in small_page
+    assert f"<tr><td>{OTHER.name}</td><td class=num>x</td></tr>" in roll_up_page
+    assert "Kommentarer visas bara för enheter med minst 5 svar." in small_page

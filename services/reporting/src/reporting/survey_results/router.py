@@ -1,12 +1,13 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from insikt_common.auth import Principal, Role, require_roles
 from insikt_common.db import SessionDep
 from reporting.access import OptionalPrincipal
 from reporting.exports import CSV_RESPONSES, SeparatorQuery, survey_csv
+from reporting.report_page import survey_page
 from reporting.survey_results import service
 from reporting.survey_results.schemas import PublicationRead, PublicationUpdate, RoundUnitSummary, SurveyReport
 from reporting.survey_results.tables_cache import TablesCache
@@ -58,6 +59,14 @@ def get_survey_unit_report_csv(
     return survey_csv(report, sep, f"survey-{round_id}-{unit_id}")
 
 
+@router.get("/{round_id}/units/{unit_id}/html", response_class=HTMLResponse)
+def get_survey_unit_report_page(
+    round_id: str, unit_id: str, session: SessionDep, request: Request, principal: OptionalPrincipal
+) -> HTMLResponse:
+    """The unit's report as a printable page (Swedish, no script); the same numbers as the JSON."""
+    return survey_page(service.unit_report(session, round_id, unit_id, _k(request), principal, cache=_cache(request)))
+
+
 @router.get("/{round_id}/{roll_up}/{key}")
 def get_survey_roll_up_report(
     round_id: str, roll_up: RollUp, key: str, *, session: SessionDep, request: Request, principal: OptionalPrincipal
@@ -86,6 +95,18 @@ def get_survey_roll_up_report_csv(
         session, round_id, level, default_k=_k(request), principal=principal, cache=_cache(request)
     )
     return survey_csv(report, sep, f"survey-{round_id}-{roll_up}-{key}")
+
+
+@router.get("/{round_id}/{roll_up}/{key}/html", response_class=HTMLResponse)
+def get_survey_roll_up_report_page(
+    round_id: str, roll_up: RollUp, key: str, *, session: SessionDep, request: Request, principal: OptionalPrincipal
+) -> HTMLResponse:
+    """The roll-up as a printable page (Swedish, no script); the same numbers as the JSON."""
+    level = (ROLL_UP_KINDS[roll_up], key)
+    report = service.roll_up_report(
+        session, round_id, level, default_k=_k(request), principal=principal, cache=_cache(request)
+    )
+    return survey_page(report)
 
 
 @router.put("/{round_id}/publication")

@@ -1,0 +1,204 @@
+"""A survey report as a printable HTML page: the numbers of the JSON report, for reading and printing.
+
+In Swedish, like the people who read it (a unit manager, a quality developer, a social welfare
+committee); the browser's Print makes the PDF (an A4 print style is included). Built from the
+``SurveyReport`` the JSON endpoint returns, so the page can show nothing the JSON withholds: every
+withheld number is one mark, ``x``, as in official Swedish statistics.
+
+Everything taken from the report is escaped (question texts come from questionnaires, comments from
+respondents), and the page carries no script: its Content-Security-Policy allows none.
+"""
+
+from collections.abc import Iterator
+from html import escape
+
+from fastapi.responses import HTMLResponse
+
+from reporting.survey_results.schemas import (
+    Comparison,
+    CountCell,
+    MeanRead,
+    QuestionResult,
+    RateRead,
+    ShareRead,
+    SurveyReport,
+)
+
+WITHHELD = "x"
+NOTHING = "–"
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+LEVELS = {"unit": "Enhet", "municipality": "Kommun", "unit_type": "Enhetstyp"}
+COMMENTS_WITHHELD = {
+    "public report": "Kommentarer visas inte i en offentlig rapport.",
+    "response count withheld": "Kommentarer visas bara för enheter med minst {k} svar.",
+}
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #1a1a1a; line-height: 1.4; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
+h3 { margin: 1.5rem 0 0.3rem; font-size: 1.05rem; }
+.meta { color: #555; margin: 0; }
+table { border-collapse: collapse; margin: 0.4rem 0; }
+th, td { text-align: left; padding: 0.15rem 0.8rem 0.15rem 0; vertical-align: middle; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bar { position: relative; width: 12rem; height: 0.9rem; background: #eee; }
+.bar span { position: absolute; left: 0; top: 0; bottom: 0; background: #3b6ea5; }
+.bar i { position: absolute; top: 0.4rem; height: 0.1rem; background: #111; }
+.legend { font-size: 0.9rem; color: #444; border-left: 3px solid #3b6ea5; padding-left: 0.6rem; }
+.flag { font-weight: bold; }
+section.question { break-inside: avoid; }
+@media print { body { margin: 0; max-width: none; font-size: 10pt; } a { color: inherit; text-decoration: none; } }
+@page { size: A4; margin: 15mm; }
+"""
+
+
+def survey_page(report: SurveyReport) -> HTMLResponse:
+    body = "\n".join(_page(report))
+    return HTMLResponse(body, headers={"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff"})
+
+
+def _page(report: SurveyReport) -> Iterator[str]:
+    title = report.round.title or report.round_id
+    yield '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
+    yield f"<title>{escape(title)}: {escape(report.level.name)}</title><style>{STYLE}</style></head><body>"
+    yield f"<h1>{escape(title)}</h1>"
+    yield f'<p class="meta">{LEVELS[report.level.kind]}: {escape(report.level.name)}{_period(report)}</p>'
+    yield f'<p class="meta">Svar: {_count(report.responses)}{_rate(report.response_rate)}</p>'
+    yield (
+        f'<p class="legend">{WITHHELD} = ej redovisat: färre än {report.min_cell_count} svar, eller skyddat så att '
+        "inget sådant tal kan räknas fram ur andra. Andel positiva = positiva svar av alla svar utom Vet inte och "
+        "Ej aktuellt, med 95 % konfidensintervall (linjen). <b>*</b> = intervallen överlappar inte.</p>"
+    )
+    if report.areas:
+        yield "<h2>Kvalitetsområden</h2>"
+        rows = [(area.area, area.index, area.comparisons) for area in report.areas]
+        yield from _shares_table("Område", rows)
+    yield "<h2>Frågor</h2>"
+    for question in report.questions:
+        yield from _question(question)
+    if report.units:
+        yield "<h2>Enheter</h2><table><tr><th>Enhet</th><th class=num>Svar</th></tr>"
+        for unit in report.units:
+            yield _row(_td(escape(unit.unit_name)), _num(_count(unit.responses)))
+        yield "</table>"
+    yield from _comments(report)
+    yield "</body></html>"
+
+
+def _question(question: QuestionResult) -> Iterator[str]:
+    yield '<section class="question">'
+    yield f"<h3>{escape(question.text or question.link_id)}</h3>"
+    yield f'<p class="meta">Svarande: {_count(question.n)}{_mean(question.mean)}</p>'
+    if question.share_positive is not None:
+        yield from _shares_table("", [("Andel positiva", question.share_positive, question.comparisons)])
+    if question.answers:
+        yield "<table><tr><th>Svar</th><th class=num>Antal</th></tr>"
+        for row in question.answers:
+            yield _row(_td(escape(row.label or row.answer)), _num(_count(row.count)))
+        yield "</table>"
+    for breakdown in question.breakdowns:
+        yield f"<table><tr><th>Efter {escape(breakdown.by)}</th><th class=num>Svarande</th><th>Andel positiva</th></tr>"
+        for group in breakdown.groups:
+            yield _row(_td(escape(group.label or group.answer)), _num(str(group.n)), _num(_share(group.share_positive)))
+        yield "</table>"
+    yield "</section>"
+
+
+def _shares_table(heading: str, rows: list[tuple[str, ShareRead, list[Comparison]]]) -> Iterator[str]:
+    yield f"<table><tr><th>{heading}</th><th class=num>Andel positiva</th><th></th><th>Jämfört med</th></tr>"
+    for name, share, comparisons in rows:
+        compared = "<br>".join(_comparison(c) for c in comparisons if c.share_positive is not None)
+        yield _row(_td(escape(name)), _num(_share(share)), _td(_bar(share)), _td(compared))
+    yield "</table>"
+
+
+def _comparison(comparison: Comparison) -> str:
+    assert comparison.share_positive is not None
+    text = f"{escape(comparison.label)}: {_share(comparison.share_positive, interval=False)}"
+    if (difference := comparison.difference) is not None:
+        flag = ' <span class="flag">*</span>' if difference.intervals_disjoint else ""
+        text += f" ({_signed(difference.points)} procentenheter{flag})"
+    return text
+
+
+def _comments(report: SurveyReport) -> Iterator[str]:
+    if report.level.kind != "unit":
+        return
+    yield "<h2>Kommentarer</h2>"
+    if report.comments is None:
+        reason = COMMENTS_WITHHELD.get(report.comments_withheld or "", "Kommentarer visas inte.")
+        yield f'<p class="meta">{escape(reason.format(k=report.min_cell_count))}</p>'
+        return
+    if not any(group.comments for group in report.comments):
+        yield '<p class="meta">Inga kommentarer.</p>'
+    for group in report.comments:
+        if group.comments:
+            yield f"<h3>{escape(group.text or group.link_id)}</h3><ul>"
+            yield "".join(f"<li>{escape(comment)}</li>" for comment in group.comments)
+            yield "</ul>"
+
+
+def _row(*cells: str) -> str:
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def _td(html: str) -> str:
+    return f"<td>{html}</td>"
+
+
+def _num(html: str) -> str:
+    return f"<td class=num>{html}</td>"
+
+
+def _count(cell: CountCell) -> str:
+    return WITHHELD if cell.suppressed is not None or cell.value is None else str(cell.value)
+
+
+def _share(share: ShareRead, *, interval: bool = True) -> str:
+    if share.percent is None:
+        return WITHHELD if share.suppressed == "withheld" else NOTHING
+    shown = f"{_decimal(share.percent)} %"
+    if interval and share.interval is not None:
+        shown += f" ({_decimal(share.interval.low)}–{_decimal(share.interval.high)})"
+    return shown
+
+
+def _bar(share: ShareRead) -> str:
+    if share.percent is None:
+        return ""
+    whisker = ""
+    if share.interval is not None:
+        low, high = share.interval.low, share.interval.high
+        whisker = f'<i style="left:{low:.1f}%;width:{max(high - low, 0.5):.1f}%"></i>'
+    return f'<div class="bar"><span style="width:{share.percent:.1f}%"></span>{whisker}</div>'
+
+
+def _mean(mean: MeanRead | None) -> str:
+    if mean is None:
+        return ""
+    if mean.value is None:
+        return f"; medelvärde: {WITHHELD}"
+    shown = f"; medelvärde: {_decimal(mean.value)}"
+    if mean.interval is not None:
+        shown += f" ({_decimal(mean.interval.low)}–{_decimal(mean.interval.high)})"
+    return shown
+
+
+def _rate(rate: RateRead | None) -> str:
+    if rate is None:
+        return ""
+    percent = WITHHELD if rate.percent is None else f"{_decimal(rate.percent)} %"
+    return f"; svarsfrekvens: {percent} av {rate.codes_issued} utlämnade koder"
+
+
+def _period(report: SurveyReport) -> str:
+    opens, closes = report.round.opens_on, report.round.closes_on
+    return f"; {opens.isoformat()} – {closes.isoformat()}" if opens and closes else ""
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _signed(value: float) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "±") + _decimal(abs(value))
