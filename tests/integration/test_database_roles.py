@@ -2,6 +2,7 @@
 finds its rows, prestarts started together all succeed, and the image's own prestart (the service's
 role alone) changes nothing at head and refuses a schema it may not migrate."""
 
+import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -81,7 +82,28 @@ def test_before_the_owner_has_migrated_the_service_role_is_told_to_migrate_as_th
         prestart(MIGRATIONS, database.url_for(SERVICE), "survey")
 
 
-def test_a_service_url_without_a_user_name_is_refused_before_anything_runs(database: ServiceDatabase) -> None:
+def test_with_an_owner_a_service_url_without_a_user_name_is_refused(database: ServiceDatabase) -> None:
     nameless = "postgresql+psycopg://127.0.0.1:1/insikt"
     with pytest.raises(ValueError, match="names no user"):
         prestart(MIGRATIONS, nameless, "survey", owner_url=database.owner_url_for(SERVICE))
+
+
+def test_a_service_role_that_owns_its_schema_is_warned_about_and_one_that_does_not_is_not(
+    database: ServiceDatabase, pg_admin_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    migrate(database, SERVICE)
+    with caplog.at_level(logging.WARNING, logger="insikt_common.migrations"):
+        prestart(MIGRATIONS, database.url_for(SERVICE), "survey")
+    assert not [r for r in caplog.records if "owns schema" in r.getMessage()]
+
+    one_role = create_service_database(pg_admin_url)
+    admin = create_engine(one_role.admin_database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("ALTER SCHEMA survey OWNER TO insikt_survey"))
+        with caplog.at_level(logging.WARNING, logger="insikt_common.migrations"):
+            prestart(MIGRATIONS, one_role.url_for(SERVICE), "survey")
+        assert [r for r in caplog.records if "owns schema survey" in r.getMessage()]
+    finally:
+        admin.dispose()
+        drop_database(pg_admin_url, one_role.name)

@@ -141,10 +141,16 @@ def _given_columns(connection: Any, schema: str, table: str) -> list[str]:
 
 
 @contextmanager
-def _one_at_a_time(database_url: str, schema: str) -> Iterator[None]:
+def _one_at_a_time(database_url: str, schema: str, *, wait_s: float = 1800, poll_s: float = 0.1) -> Iterator[None]:
     """A PostgreSQL advisory lock per schema, held while the block runs: two sessions granting on
     the same tables at once fail (``tuple concurrently updated``), and two migrations must not
-    interleave."""
+    interleave.
+
+    Taken by trying, not by waiting inside ``pg_advisory_lock``: a session waiting in a statement
+    holds a snapshot, which a migration's ``CREATE INDEX CONCURRENTLY`` would wait for, a wait
+    PostgreSQL cannot see as a deadlock. Gives up after ``wait_s`` (a migration stuck elsewhere).
+    The lock belongs to the session: behind PgBouncer the owner's URL needs session pooling.
+    """
     engine = make_engine(database_url, schema, pool_size=1)
     try:
         if engine.dialect.name != "postgresql":
@@ -152,13 +158,20 @@ def _one_at_a_time(database_url: str, schema: str) -> Iterator[None]:
             return
         key = int.from_bytes(hashlib.sha256(f"insikt-prestart:{schema}".encode()).digest()[:8], "big", signed=True)
         with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            deadline = time.monotonic() + wait_s
+            while not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                connection.commit()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"another prestart of schema {schema!r} has held its turn for {wait_s:.0f} s")
+                time.sleep(poll_s)
             connection.commit()
             try:
                 yield
             finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                released = connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key}).scalar()
                 connection.commit()
+                if not released:
+                    log.warning("the prestart's lock on schema %s was not held at the end (a pooler between?)", schema)
     finally:
         engine.dispose()
 
@@ -170,7 +183,11 @@ def _warn_if_the_service_owns(database_url: str, schema: str) -> None:
             return
         with engine.connect() as connection:
             owns = connection.execute(
-                text("SELECT pg_has_role(nspowner, 'USAGE') FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+                text(
+                    "SELECT nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) "
+                    "FROM pg_namespace WHERE nspname = :s"
+                ),
+                {"s": schema},
             ).scalar()
         if owns:
             log.warning(
@@ -207,7 +224,9 @@ def grant_rows(owner_url: str, schema: str, *, to: str, append_only: Sequence[st
         ]
         with engine.begin() as connection:
             for table in append_only:
-                given = ", ".join(quote(column) for column in _given_columns(connection, schema, table))
+                if not (columns := _given_columns(connection, schema, table)):
+                    raise ValueError(f"append-only table {schema}.{table} has no columns an insert gives")
+                given = ", ".join(quote(column) for column in columns)
                 statements += [
                     f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(table)} FROM {role}",
                     f"GRANT INSERT ({given}) ON {space}.{quote(table)} TO {role}",
