@@ -333,3 +333,27 @@ def test_the_printable_page_shows_what_people_wrote_as_text_never_as_markup_and_
     assert "Svar: x" in small_page and "Svar: 2" not in small_page
     assert f"<tr><td>{OTHER.name}</td><td class=num>x</td></tr>" in roll_up_page
     assert "Kommentarer visas bara för enheter med minst 5 svar." in small_page
+
+
+def test_the_printable_outcome_page_has_the_numbers_of_the_json_and_withholds_the_same(tmp_path: Path) -> None:
+    hvb = UnitRef(id="0580-HVB", name="HVB <Norr>", type="hvb", municipality_code="0580", organisation_id=ORG)
+    events = [e for n in range(8) for e in participant_joined(f"p{n}", hvb, "hvb")]
+    events += [e for n in range(8, 10) for e in participant_joined(f"p{n}", hvb, "eftervård")]
+    path = f"/v1/reports/outcomes/units/{hvb.id}"
+    with _serving(tmp_path, events, path) as client:
+        for programme, participants in ((None, "10"), ("hvb", "x"), ("eftervård", "x")):
+            params = {"programme": programme} if programme else {}
+            report = client.get(path, params=params, headers=ADMIN).json()
+            page = client.get(f"{path}/html", params=params, headers=ADMIN)
+            assert page.status_code == 200 and "default-src 'none'" in page.headers["content-security-policy"]
+            assert _count_shown(report["participants"]) == participants
+            assert f"Deltagare: {participants}</p>" in page.text
+            shown = dict(re.findall(r"<tr><td>([^<]*)</td><td class=num>([^<]*)</td></tr>", page.text))
+            assert shown["Avslutade"] == _count_shown(report["endings"]["ended"])
+            assert shown["Deltagare med skattade mål"] == _count_shown(report["goals"]["participants"])
+            assert "HVB &lt;Norr&gt;" in page.text and "HVB <Norr>" not in page.text
+        assert client.get(f"{path}/html").status_code == 401
+
+
+def _count_shown(cell: dict[str, Any]) -> str:
+    return "x" if cell["suppressed"] else str(cell["value"])

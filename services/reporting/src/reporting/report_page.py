@@ -1,9 +1,10 @@
-"""A survey report as a printable HTML page: the numbers of the JSON report, for reading and printing.
+"""Survey and outcome reports as printable HTML pages: the numbers of the JSON reports, for reading
+and printing.
 
 In Swedish, like the people who read it (a unit manager, a quality developer, a social welfare
 committee); the browser's Print makes the PDF (an A4 print style is included). Built from the
-``SurveyReport`` the JSON endpoint returns, so the page can show nothing the JSON withholds: every
-withheld number is one mark, ``x``, as in official Swedish statistics.
+``SurveyReport`` or ``OutcomeUnitReport`` the JSON endpoint returns, so a page can show nothing the
+JSON withholds: every withheld number is one mark, ``x``, as in official Swedish statistics.
 
 Everything taken from the report is escaped (question texts come from questionnaires, comments from
 respondents), and the page carries no script: its Content-Security-Policy allows none.
@@ -14,9 +15,11 @@ from html import escape
 
 from fastapi.responses import HTMLResponse
 
+from reporting.outcomes.schemas import OutcomeUnitReport
 from reporting.survey_results.schemas import (
     Comparison,
     CountCell,
+    IntervalRead,
     MeanRead,
     QuestionResult,
     RateRead,
@@ -53,21 +56,41 @@ section.question { break-inside: avoid; }
 
 
 def survey_page(report: SurveyReport) -> HTMLResponse:
-    body = "\n".join(_page(report))
+    return _html(_survey(report))
+
+
+def outcome_page(report: OutcomeUnitReport) -> HTMLResponse:
+    return _html(_outcomes(report))
+
+
+def _html(parts: Iterator[str]) -> HTMLResponse:
+    body = "\n".join(parts)
     return HTMLResponse(body, headers={"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff"})
 
 
-def _page(report: SurveyReport) -> Iterator[str]:
-    title = report.round.title or report.round_id
+def _head(title: str) -> Iterator[str]:
     yield '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
-    yield f"<title>{escape(title)}: {escape(report.level.name)}</title><style>{STYLE}</style></head><body>"
+    yield f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+
+
+def _legend(k: int, what: str, more: str) -> str:
+    return (
+        f'<p class="legend">{WITHHELD} = ej redovisat: färre än {k} {what}, eller skyddat så att inget sådant tal '
+        f"kan räknas fram ur andra. {more}</p>"
+    )
+
+
+def _survey(report: SurveyReport) -> Iterator[str]:
+    title = report.round.title or report.round_id
+    yield from _head(f"{title}: {report.level.name}")
     yield f"<h1>{escape(title)}</h1>"
     yield f'<p class="meta">{LEVELS[report.level.kind]}: {escape(report.level.name)}{_period(report)}</p>'
     yield f'<p class="meta">Svar: {_count(report.responses)}{_rate(report.response_rate)}</p>'
-    yield (
-        f'<p class="legend">{WITHHELD} = ej redovisat: färre än {report.min_cell_count} svar, eller skyddat så att '
-        "inget sådant tal kan räknas fram ur andra. Andel positiva = positiva svar av alla svar utom Vet inte och "
-        "Ej aktuellt, med 95 % konfidensintervall (linjen). <b>*</b> = intervallen överlappar inte.</p>"
+    yield _legend(
+        report.min_cell_count,
+        "svar",
+        "Andel positiva = positiva svar av alla svar utom Vet inte och Ej aktuellt, med 95 % konfidensintervall "
+        "(linjen). <b>*</b> = intervallen överlappar inte.",
     )
     if report.areas:
         yield "<h2>Kvalitetsområden</h2>"
@@ -75,7 +98,7 @@ def _page(report: SurveyReport) -> Iterator[str]:
         yield from _shares_table("Område", rows)
     yield "<h2>Frågor</h2>"
     for question in report.questions:
-        yield from _question(question)
+        yield from _question(question, report.level.name)
     if report.units:
         yield "<h2>Enheter</h2><table><tr><th>Enhet</th><th class=num>Svar</th></tr>"
         for unit in report.units:
@@ -85,12 +108,12 @@ def _page(report: SurveyReport) -> Iterator[str]:
     yield "</body></html>"
 
 
-def _question(question: QuestionResult) -> Iterator[str]:
+def _question(question: QuestionResult, name: str) -> Iterator[str]:
     yield '<section class="question">'
     yield f"<h3>{escape(question.text or question.link_id)}</h3>"
     yield f'<p class="meta">Svarande: {_count(question.n)}{_mean(question.mean)}</p>'
     if question.share_positive is not None:
-        yield from _shares_table("", [("Andel positiva", question.share_positive, question.comparisons)])
+        yield from _shares_table("", [(name, question.share_positive, question.comparisons)])
     if question.answers:
         yield "<table><tr><th>Svar</th><th class=num>Antal</th></tr>"
         for row in question.answers:
@@ -138,6 +161,78 @@ def _comments(report: SurveyReport) -> Iterator[str]:
             yield "</ul>"
 
 
+def _outcomes(report: OutcomeUnitReport) -> Iterator[str]:
+    yield from _head(f"Resultat över tid: {report.unit.name}")
+    yield f"<h1>Resultat över tid: {escape(report.unit.name)}</h1>"
+    scope = f"Insats: {escape(report.programme)}" if report.programme else "Alla insatser"
+    period = f"år {report.year}" if report.year else "hela tiden"
+    yield f'<p class="meta">{scope}; {period}. Deltagare: {_count(report.participants)}</p>'
+    yield _legend(
+        report.min_cell_count,
+        "deltagare eller bedömningar",
+        "Förändring = senaste bedömning minus baslinjen, medelvärde med 95 % konfidensintervall; förbättrad eller "
+        "försämrad = minst så många skalsteg i områdets goda riktning som tröskeln.",
+    )
+    yield "<h2>Förändring per område</h2>"
+    yield (
+        "<table><tr><th>Instrument</th><th>Område</th><th class=num>Deltagare</th><th class=num>Baslinje</th>"
+        "<th class=num>Senaste</th><th class=num>Förändring</th><th class=num>Tröskel</th>"
+        "<th class=num>Förbättrade</th><th class=num>Oförändrade</th><th class=num>Försämrade</th></tr>"
+    )
+    for change in report.changes:
+        shift = _maybe(change.mean_change) + _interval(change.change_interval, 2)
+        yield _row(
+            _td(escape(change.instrument_id)),
+            _td(escape(change.area)),
+            _num(_count(change.participants)),
+            _num(_maybe(change.mean_baseline)),
+            _num(_maybe(change.mean_latest)),
+            _num(shift),
+            _num(_decimal(change.threshold)),
+            _num(_part(change.improved, change.share_improved)),
+            _num(_part(change.unchanged, change.share_unchanged)),
+            _num(_part(change.worse, change.share_worse)),
+        )
+    yield "</table><h2>Bedömningar</h2>"
+    yield (
+        "<table><tr><th>Instrument</th><th>Område</th><th>Tillfälle</th><th class=num>Bedömningar</th>"
+        "<th class=num>Medelvärde</th></tr>"
+    )
+    for area in report.areas:
+        yield _row(
+            _td(escape(area.instrument_id)),
+            _td(escape(area.area)),
+            _td(escape(area.occasion)),
+            _num(_count(area.assessments)),
+            _num(_maybe(area.mean_score)),
+        )
+    goals, endings = report.goals, report.endings
+    t_score = _maybe(goals.mean_t_score) + _interval(goals.t_score_interval)
+    yield "</table><h2>Måluppfyllelse (GAS)</h2><table>"
+    yield _row(_td("Deltagare med skattade mål"), _num(_count(goals.participants)))
+    yield _row(_td("T-värde, medel (50 = förväntad nivå)"), _num(t_score))
+    yield "</table><h2>Avslutade insatser</h2><table>"
+    for label, cell in (
+        ("Avslutade", endings.ended),
+        ("Planerat", endings.planned),
+        ("Oplanerat (sammanbrott)", endings.unplanned),
+        ("Flytt", endings.moved),
+        ("Annat", endings.other),
+    ):
+        yield _row(_td(label), _num(_count(cell)))
+    yield _row(_td("Tid i insats, median (dagar)"), _num(_maybe(endings.median_days_in_intervention)))
+    yield "</table></body></html>"
+
+
+def _part(cell: CountCell, percent: float | None) -> str:
+    return _count(cell) + (f" ({_decimal(percent)} %)" if percent is not None else "")
+
+
+def _maybe(value: float | None) -> str:
+    """A figure that is withheld (null) with the count it comes from."""
+    return WITHHELD if value is None else _decimal(value, 2 if value != round(value, 1) else 1)
+
+
 def _row(*cells: str) -> str:
     return f"<tr>{''.join(cells)}</tr>"
 
@@ -157,10 +252,7 @@ def _count(cell: CountCell) -> str:
 def _share(share: ShareRead, *, interval: bool = True) -> str:
     if share.percent is None:
         return WITHHELD if share.suppressed == "withheld" else NOTHING
-    shown = f"{_decimal(share.percent)} %"
-    if interval and share.interval is not None:
-        shown += f" ({_decimal(share.interval.low)}–{_decimal(share.interval.high)})"
-    return shown
+    return f"{_decimal(share.percent)} %" + (_interval(share.interval) if interval else "")
 
 
 def _bar(share: ShareRead) -> str:
@@ -178,10 +270,7 @@ def _mean(mean: MeanRead | None) -> str:
         return ""
     if mean.value is None:
         return f"; medelvärde: {WITHHELD}"
-    shown = f"; medelvärde: {_decimal(mean.value)}"
-    if mean.interval is not None:
-        shown += f" ({_decimal(mean.interval.low)}–{_decimal(mean.interval.high)})"
-    return shown
+    return f"; medelvärde: {_decimal(mean.value)}{_interval(mean.interval)}"
 
 
 def _rate(rate: RateRead | None) -> str:
@@ -196,8 +285,12 @@ def _period(report: SurveyReport) -> str:
     return f"; {opens.isoformat()} – {closes.isoformat()}" if opens and closes else ""
 
 
-def _decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+def _interval(interval: IntervalRead | None, places: int = 1) -> str:
+    return "" if interval is None else f" ({_decimal(interval.low, places)}–{_decimal(interval.high, places)})"
+
+
+def _decimal(value: float, places: int = 1) -> str:
+    return f"{value:.{places}f}".replace(".", ",")
 
 
 def _signed(value: float) -> str:

@@ -1,13 +1,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from insikt_common.auth import CurrentPrincipal
 from insikt_common.db import SessionDep
 from reporting.exports import CSV_RESPONSES, SeparatorQuery, outcome_csv
 from reporting.outcomes import service
 from reporting.outcomes.schemas import OutcomeUnitReport
+from reporting.report_page import outcome_page
 
 router = APIRouter(prefix="/v1/reports/outcomes", tags=["outcome reports"])
 
@@ -56,3 +57,9 @@ def get_outcome_unit_report(report: ReportDep) -> OutcomeUnitReport:
 def get_outcome_unit_report_csv(unit_id: str, report: ReportDep, sep: SeparatorQuery = ",") -> Response:
     """The outcome report as CSV (UTF-8 with BOM); the same numbers as the JSON."""
     return outcome_csv(report, sep, f"outcomes-{unit_id}")
+
+
+@router.get("/units/{unit_id}/html", response_class=HTMLResponse)
+def get_outcome_unit_report_page(report: ReportDep) -> HTMLResponse:
+    """The outcome report as a printable page (Swedish, no script); the same numbers as the JSON."""
+    return outcome_page(report)
