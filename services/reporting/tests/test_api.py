@@ -332,7 +332,7 @@ def test_the_printable_page_shows_what_people_wrote_as_text_never_as_markup_and_
     assert small["responses"] == {"value": None, "suppressed": "withheld"}
     assert "Svar: x" in small_page and "Svar: 2" not in small_page
     assert f"<tr><td>{OTHER.name}</td><td class=num>x</td></tr>" in roll_up_page
-    assert "Kommentarer visas bara för enheter med minst 5 svar." in small_page
+    assert "Kommentarer visas inte när enhetens antal svar inte redovisas." in small_page
 
 
 def test_the_printable_outcome_page_has_the_numbers_of_the_json_and_withholds_the_same(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ Everything taken from the report is escaped (question texts come from questionna
 respondents), and the page carries no script: its Content-Security-Policy allows none.
 """
 
+import math
 from collections.abc import Iterator
 from html import escape
 
@@ -30,11 +31,15 @@ from reporting.survey_results.schemas import (
 WITHHELD = "x"
 NOTHING = "–"
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-LEVELS = {"unit": "Enhet", "municipality": "Kommun", "unit_type": "Enhetstyp"}
+META_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+"""Also in the page itself, for a client that fetches it with a token and shows it from memory."""
+LEVELS = {"unit": "Enhet", "municipality": "Kommun", "unit_type": "Verksamhetstyp"}
 COMMENTS_WITHHELD = {
     "public report": "Kommentarer visas inte i en offentlig rapport.",
-    "response count withheld": "Kommentarer visas bara för enheter med minst {k} svar.",
+    "response count withheld": "Kommentarer visas inte när enhetens antal svar inte redovisas.",
 }
+NO_ANSWER = "Uppgift saknas"
+OCCASIONS = {"baseline": "Baslinje", "follow_up": "Uppföljning", "exit": "Avslut", "post_exit": "Efter avslut"}
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #1a1a1a; line-height: 1.4; }
@@ -44,7 +49,7 @@ h3 { margin: 1.5rem 0 0.3rem; font-size: 1.05rem; }
 table { border-collapse: collapse; margin: 0.4rem 0; }
 th, td { text-align: left; padding: 0.15rem 0.8rem 0.15rem 0; vertical-align: middle; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.bar { position: relative; width: 12rem; height: 0.9rem; background: #eee; }
+.bar { position: relative; width: 12rem; height: 0.9rem; background: #eee; overflow: hidden; }
 .bar span { position: absolute; left: 0; top: 0; bottom: 0; background: #3b6ea5; }
 .bar i { position: absolute; top: 0.4rem; height: 0.1rem; background: #111; }
 .legend { font-size: 0.9rem; color: #444; border-left: 3px solid #3b6ea5; padding-left: 0.6rem; }
@@ -64,12 +69,19 @@ def outcome_page(report: OutcomeUnitReport) -> HTMLResponse:
 
 
 def _html(parts: Iterator[str]) -> HTMLResponse:
-    body = "\n".join(parts)
-    return HTMLResponse(body, headers={"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff"})
+    """Never kept by a cache: the same address gives comments to a token and none without one."""
+    headers = {
+        "Content-Security-Policy": POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+        "Vary": "Authorization",
+    }
+    return HTMLResponse("\n".join(parts), headers=headers)
 
 
 def _head(title: str) -> Iterator[str]:
     yield '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
+    yield f'<meta http-equiv="Content-Security-Policy" content="{META_POLICY}">'
     yield f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
 
 
@@ -90,15 +102,17 @@ def _survey(report: SurveyReport) -> Iterator[str]:
         report.min_cell_count,
         "svar",
         "Andel positiva = positiva svar av alla svar utom Vet inte och Ej aktuellt, med 95 % konfidensintervall "
-        "(linjen). <b>*</b> = intervallen överlappar inte.",
+        "(linjen). Skillnad = den här nivån minus jämförelsen, i procentenheter; <b>*</b> = intervallen "
+        "överlappar inte.",
     )
     if report.areas:
         yield "<h2>Kvalitetsområden</h2>"
         rows = [(area.area, area.index, area.comparisons) for area in report.areas]
         yield from _shares_table("Område", rows)
     yield "<h2>Frågor</h2>"
+    texts = {question.link_id: question.text or question.link_id for question in report.questions}
     for question in report.questions:
-        yield from _question(question, report.level.name)
+        yield from _question(question, report.level.name, texts)
     if report.units:
         yield "<h2>Enheter</h2><table><tr><th>Enhet</th><th class=num>Svar</th></tr>"
         for unit in report.units:
@@ -108,21 +122,29 @@ def _survey(report: SurveyReport) -> Iterator[str]:
     yield "</body></html>"
 
 
-def _question(question: QuestionResult, name: str) -> Iterator[str]:
+def _question(question: QuestionResult, name: str, texts: dict[str, str]) -> Iterator[str]:
     yield '<section class="question">'
     yield f"<h3>{escape(question.text or question.link_id)}</h3>"
     yield f'<p class="meta">Svarande: {_count(question.n)}{_mean(question.mean)}</p>'
     if question.share_positive is not None:
         yield from _shares_table("", [(name, question.share_positive, question.comparisons)])
+    elif means := [c for c in question.comparisons if c.mean is not None]:
+        yield "<table><tr><th>Jämfört med</th><th class=num>Medelvärde</th></tr>"
+        for c in means:
+            assert c.mean is not None
+            yield _row(_td(escape(c.label)), _num(_mean(c.mean, prefix="")))
+        yield "</table>"
     if question.answers:
         yield "<table><tr><th>Svar</th><th class=num>Antal</th></tr>"
         for row in question.answers:
             yield _row(_td(escape(row.label or row.answer)), _num(_count(row.count)))
         yield "</table>"
     for breakdown in question.breakdowns:
-        yield f"<table><tr><th>Efter {escape(breakdown.by)}</th><th class=num>Svarande</th><th>Andel positiva</th></tr>"
+        by = escape(texts.get(breakdown.by, breakdown.by))
+        yield f"<table><tr><th>Efter {by}</th><th class=num>Svarande</th><th class=num>Andel positiva</th></tr>"
         for group in breakdown.groups:
-            yield _row(_td(escape(group.label or group.answer)), _num(str(group.n)), _num(_share(group.share_positive)))
+            label = NO_ANSWER if group.answer == "none" else group.label or group.answer
+            yield _row(_td(escape(label)), _num(str(group.n)), _num(_share(group.share_positive)))
         yield "</table>"
     yield "</section>"
 
@@ -170,8 +192,9 @@ def _outcomes(report: OutcomeUnitReport) -> Iterator[str]:
     yield _legend(
         report.min_cell_count,
         "deltagare eller bedömningar",
-        "Förändring = senaste bedömning minus baslinjen, medelvärde med 95 % konfidensintervall; förbättrad eller "
-        "försämrad = minst så många skalsteg i områdets goda riktning som tröskeln.",
+        "Förändring = senaste bedömning minus baslinjen i skalpoäng, medelvärde med 95 % konfidensintervall (där "
+        "lägre är bättre är en minskning en förbättring). Förbättrad = en förändring på minst tröskeln (skalpoäng) "
+        "i områdets goda riktning, försämrad = minst tröskeln mot den, oförändrad = däremellan.",
     )
     yield "<h2>Förändring per område</h2>"
     yield (
@@ -188,7 +211,7 @@ def _outcomes(report: OutcomeUnitReport) -> Iterator[str]:
             _num(_maybe(change.mean_baseline)),
             _num(_maybe(change.mean_latest)),
             _num(shift),
-            _num(_decimal(change.threshold)),
+            _num(_figure(change.threshold)),
             _num(_part(change.improved, change.share_improved)),
             _num(_part(change.unchanged, change.share_unchanged)),
             _num(_part(change.worse, change.share_worse)),
@@ -202,7 +225,7 @@ def _outcomes(report: OutcomeUnitReport) -> Iterator[str]:
         yield _row(
             _td(escape(area.instrument_id)),
             _td(escape(area.area)),
-            _td(escape(area.occasion)),
+            _td(escape(OCCASIONS.get(area.occasion, area.occasion))),
             _num(_count(area.assessments)),
             _num(_maybe(area.mean_score)),
         )
@@ -214,13 +237,15 @@ def _outcomes(report: OutcomeUnitReport) -> Iterator[str]:
     yield "</table><h2>Avslutade insatser</h2><table>"
     for label, cell in (
         ("Avslutade", endings.ended),
-        ("Planerat", endings.planned),
-        ("Oplanerat (sammanbrott)", endings.unplanned),
+        ("Planerat avslut", endings.planned),
+        ("Oplanerat avslut (sammanbrott, avbrott)", endings.unplanned),
         ("Flytt", endings.moved),
         ("Annat", endings.other),
     ):
         yield _row(_td(label), _num(_count(cell)))
-    yield _row(_td("Tid i insats, median (dagar)"), _num(_maybe(endings.median_days_in_intervention)))
+    median = endings.median_days_in_intervention
+    shown = _maybe(median) if median is not None or endings.ended.suppressed else NOTHING
+    yield _row(_td("Tid i insats, median (dagar)"), _num(shown))
     yield "</table></body></html>"
 
 
@@ -230,7 +255,12 @@ def _part(cell: CountCell, percent: float | None) -> str:
 
 def _maybe(value: float | None) -> str:
     """A figure that is withheld (null) with the count it comes from."""
-    return WITHHELD if value is None else _decimal(value, 2 if value != round(value, 1) else 1)
+    return WITHHELD if value is None else _figure(value)
+
+
+def _figure(value: float) -> str:
+    """One decimal, or two where the JSON has two."""
+    return _decimal(value, 2 if value != round(value, 1) else 1)
 
 
 def _row(*cells: str) -> str:
@@ -265,12 +295,13 @@ def _bar(share: ShareRead) -> str:
     return f'<div class="bar"><span style="width:{share.percent:.1f}%"></span>{whisker}</div>'
 
 
-def _mean(mean: MeanRead | None) -> str:
+def _mean(mean: MeanRead | None, prefix: str = "; medelvärde: ") -> str:
     if mean is None:
         return ""
     if mean.value is None:
-        return f"; medelvärde: {WITHHELD}"
-    return f"; medelvärde: {_decimal(mean.value)}{_interval(mean.interval)}"
+        return f"{prefix}{WITHHELD}"
+    spread = f", standardavvikelse {_figure(mean.sd)}" if mean.sd is not None else ""
+    return f"{prefix}{_figure(mean.value)}{_interval(mean.interval, 2)}{spread}"
 
 
 def _rate(rate: RateRead | None) -> str:
@@ -290,7 +321,10 @@ def _interval(interval: IntervalRead | None, places: int = 1) -> str:
 
 
 def _decimal(value: float, places: int = 1) -> str:
-    return f"{value:.{places}f}".replace(".", ",")
+    """Swedish: decimal comma, a true minus sign."""
+    if not math.isfinite(value):
+        return NOTHING
+    return f"{value:.{places}f}".replace(".", ",").replace("-", "−")
 
 
 def _signed(value: float) -> str:

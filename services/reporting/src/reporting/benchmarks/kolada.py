@@ -5,6 +5,7 @@
 municipality ``0000`` is riket.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -61,9 +62,15 @@ def _entry(entry: Mapping[str, Any]) -> list[KoladaFigure]:
                 area=area,
                 period=period,
                 gender=gender,
-                value=float(raw) if raw is not None else None,
+                value=_finite(float(raw)) if raw is not None else None,
                 count=int(count) if count is not None else None,
                 status=str(value["status"]) if value.get("status") not in (None, "") else None,
             )
         )
     return figures
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"value {value!r} is not a number")
+    return value
