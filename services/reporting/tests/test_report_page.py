@@ -1,10 +1,13 @@
 """The printable pages on hand-made reports: other people's words stay text, withheld numbers are x,
-numbers read as the JSON has them."""
+numbers read as the JSON has them (and a Kolada figure that is no number never gets there)."""
 
 from datetime import date
 
+import pytest
 from fastapi.responses import HTMLResponse
 
+from insikt_common.errors import Unprocessable
+from reporting.benchmarks import kolada
 from reporting.outcomes.schemas import AreaChange, AreaResult, Endings, GoalAttainment, OutcomeUnitReport
 from reporting.report_page import outcome_page, survey_page
 from reporting.survey_results import schemas as r
@@ -164,3 +167,10 @@ def test_an_outcome_page_withholds_the_median_with_the_endings() -> None:
     page = text(outcome_page(outcome_report(ended=WITHHELD, median=None)))
     assert "<tr><td>Avslutade</td><td class=num>x</td></tr>" in page
     assert "<tr><td>Tid i insats, median (dagar)</td><td class=num>x</td></tr>" in page
+
+
+def test_a_kolada_value_that_is_not_a_number_is_refused_naming_its_entry() -> None:
+    entry = {"kpi": "U1", "municipality": "0580", "period": 2024, "values": [{"gender": "T", "value": "NaN"}]}
+    with pytest.raises(Unprocessable) as refused:
+        kolada.parse({"values": [entry, {**entry, "values": [{"gender": "T", "value": 81.5}]}]})
+    assert [problem["field"] for problem in refused.value.detail] == ["values.0"]
