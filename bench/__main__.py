@@ -3,6 +3,7 @@
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from bench import results
 from bench.profiles import PROFILES
@@ -32,8 +33,15 @@ def main(argv: list[str] | None = None) -> int:
         default="serve",
         help="how survey-api's workers start: survey-api-serve (forked, the default) or uvicorn --workers",
     )
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="the report round also asks kön and åldersgrupp: reports with breakdowns (not the issue's round)",
+    )
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile or ("full" if args.full else "quick")]
+    if args.background:
+        profile = replace(profile, name=f"{profile.name}+background", report_background=True)
     result = run(
         profile,
         keep=args.keep,

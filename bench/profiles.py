@@ -23,6 +23,8 @@ class Profile:
     report_questions: int
     report_responses: int
     report_requests: int
+    report_background: bool = False
+    """The report round's questionnaire also asks kön and åldersgrupp, so reports have breakdowns."""
 
 
 QUICK = Profile(

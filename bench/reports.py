@@ -71,6 +71,17 @@ SCALE = (
 )
 WEIGHTS = (35, 35, 15, 7, 8)
 CODES = [code for code, *_ in SCALE]
+BACKGROUND = (
+    ("kon", "background_gender", "Kön", ("K", "M", "X")),
+    ("alder", "background_age", "Ålder", ("13-17", "18-29", "30-49", "50-64", "65+")),
+)
+"""With ``--background``: answered by every response, drawn evenly."""
+
+
+def _options(codes: tuple[str, ...]) -> list[OptionDefinition]:
+    return [OptionDefinition(code=c, order=o, label_sv=c) for o, c in enumerate(codes)]
+
+
 QUIET_S = 3.0
 
 
@@ -105,6 +116,7 @@ class SeededRound:
     questionnaire_id: str
     questions: int
     units: list[UnitRef]
+    background: bool = False
 
 
 def seed_round(seeder: Seeder, profile: Profile, log: Log) -> SeededRound:
@@ -123,6 +135,11 @@ def seed_round(seeder: Seeder, profile: Profile, log: Log) -> SeededRound:
         )
         for i in range(profile.report_questions)
     ]
+    if profile.report_background:
+        items += [
+            QuestionDefinition(link_id=link_id, kind=kind, text_sv=text, options=_options(codes))
+            for link_id, kind, text, codes in BACKGROUND
+        ]
     seeder.send(
         QUESTIONNAIRE_PUBLISHED,
         f"questionnaire/{questionnaire_id}",
@@ -167,7 +184,7 @@ def seed_round(seeder: Seeder, profile: Profile, log: Log) -> SeededRound:
     seeder.flush()
     time.sleep(2)  # the round and its units first, as survey-api's order would have them
     rng = random.Random(11)
-    seeded = SeededRound(round_id, questionnaire_id, len(items), units)
+    seeded = SeededRound(round_id, questionnaire_id, profile.report_questions, units, profile.report_background)
     started = time.monotonic()
     for n in range(profile.report_responses):
         _publish_response(seeder, seeded, units[n % len(units)], rng)
@@ -180,6 +197,8 @@ def seed_round(seeder: Seeder, profile: Profile, log: Log) -> SeededRound:
 def _publish_response(seeder: Seeder, seeded: SeededRound, unit: UnitRef, rng: random.Random) -> None:
     """One response answering every question (``q00``, ``q01``, …) with a code drawn by ``WEIGHTS``."""
     answers = [AnswerValue(link_id=f"q{i:02d}", code=rng.choices(CODES, WEIGHTS)[0]) for i in range(seeded.questions)]
+    if seeded.background:
+        answers += [AnswerValue(link_id=link_id, code=rng.choice(codes)) for link_id, _, _, codes in BACKGROUND]
     payload = ResponseSubmitted(
         response_id=str(uuid.uuid4()),
         round_id=seeded.round_id,

@@ -56,6 +56,10 @@ from reporting.survey_results.tabulation import (
 LEVEL_NAMES = {"municipality": "Kommun", "unit_type": "Verksamhetstyp", "round": "Hela omgången"}
 
 
+ShownBreakdown = tuple[Question, Tally]
+"""A background question and, per background answer, the question's positive and substantive answers."""
+
+
 @dataclass
 class RoundTables:
     """Everything one round's reports are read from. Kept between requests (see ``tables_cache``)
@@ -73,7 +77,7 @@ class RoundTables:
     version: str | None
     """The read model's version (``repository.written_version``) these tables were computed at."""
     public: bool = False
-    breakdowns: dict[Level, dict[str, list[Breakdown]]] = field(default_factory=dict)
+    breakdowns: dict[Level, dict[str, list[ShownBreakdown]]] = field(default_factory=dict)
     """Every level's, filled together by the first report that asks (``_breakdowns``); the response
     answers behind them are written in the same transactions as the counts, so they are as current
     as the figures. Two first requests at once may both compute them: the same result, written twice."""
@@ -448,7 +452,7 @@ def _report(
                 share_positive=share,
                 mean=_mean(q_figures) if question.numeric else None,
                 comparisons=comparisons,
-                breakdowns=breakdowns.get(link_id, []),
+                breakdowns=_breakdown_reads(breakdowns.get(link_id, [])),
             )
         )
     areas = [
@@ -492,13 +496,13 @@ def _report(
     )
 
 
-def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, list[Breakdown]]]:
+def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, list[ShownBreakdown]]]:
     """Share positive by each background answer at every level of the round, for questions whose
     own share is published, and only where every group (including those who left the background
     question out) reaches k and no shown roll-up would give a withheld one away (``breakdowns``)."""
     background = [q for q in tables.questions if q.kind in BACKGROUND_KINDS]
     with_share = [q for q in tables.questions if q.has_share]
-    found: dict[Level, dict[str, list[Breakdown]]] = {level: {} for level in tables.figures}
+    found: dict[Level, dict[str, list[ShownBreakdown]]] = {level: {} for level in tables.figures}
     if not background or not with_share:
         return found
     per_unit = {
@@ -525,17 +529,26 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
     shown = shown_breakdowns(tallies, sums, tables.k, withheld_shares=withheld_shares)
     for level, by_topic in tallies.items():
         for q, b in ((q, b) for q in with_share for b in background if (level, (q.link_id, b.link_id)) in shown):
-            groups_shown = [
-                BreakdownGroup(
-                    answer=answer,
-                    label=b.labels.get(answer),
-                    n=n,
-                    share_positive=_share(Share(positive, n), None),
-                )
-                for answer, (positive, n) in sorted(by_topic[(q.link_id, b.link_id)].items())
-            ]
-            found.setdefault(level, {}).setdefault(q.link_id, []).append(Breakdown(by=b.link_id, groups=groups_shown))
+            found.setdefault(level, {}).setdefault(q.link_id, []).append((b, by_topic[(q.link_id, b.link_id)]))
     return found
+
+
+def _breakdown_reads(shown: list[ShownBreakdown]) -> list[Breakdown]:
+    """The breakdowns of one question at the level asked for, as they leave the system: made when
+    asked, not for every level of the round when they are decided (a round of 300 units × 30
+    questions × 2 background questions has about 70,000 groups)."""
+    return [
+        Breakdown(
+            by=b.link_id,
+            groups=[
+                BreakdownGroup(
+                    answer=answer, label=b.labels.get(answer), n=n, share_positive=_share(Share(positive, n), None)
+                )
+                for answer, (positive, n) in sorted(tally.items())
+            ],
+        )
+        for b, tally in shown
+    ]
 
 
 def _tallies(
