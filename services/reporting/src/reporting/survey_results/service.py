@@ -81,6 +81,9 @@ class RoundTables:
     """Every level's, filled together by the first report that asks (``_breakdowns``); the response
     answers behind them are written in the same transactions as the counts, so they are as current
     as the figures. Two first requests at once may both compute them: the same result, written twice."""
+    breakdown_reads: dict[tuple[Level, str], list[Breakdown]] = field(default_factory=dict)
+    """The breakdowns of the levels reports have asked for, as they leave the system: made once per
+    level and question, not again for every request (nor for levels nobody asks for)."""
 
     @property
     def organisation_id(self) -> str | None:
@@ -415,7 +418,6 @@ def _report(
     kolada = benchmarks.mappings(session, tables.questionnaire_id) if tables.questionnaire_id else {}
     if not tables.breakdowns:
         tables.breakdowns.update(_breakdowns(session, tables))
-    breakdowns = tables.breakdowns.get(level, {})
     questions = []
     by_id = {q.link_id: q for q in tables.questions}
     for link_id, q_figures in figures.questions.items():
@@ -452,7 +454,7 @@ def _report(
                 share_positive=share,
                 mean=_mean(q_figures) if question.numeric else None,
                 comparisons=comparisons,
-                breakdowns=_breakdown_reads(breakdowns.get(link_id, [])),
+                breakdowns=_breakdown_reads(tables, level, link_id),
             )
         )
     areas = [
@@ -533,10 +535,17 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
     return found
 
 
-def _breakdown_reads(shown: list[ShownBreakdown]) -> list[Breakdown]:
+def _breakdown_reads(tables: RoundTables, level: Level, link_id: str) -> list[Breakdown]:
     """The breakdowns of one question at the level asked for, as they leave the system: made when
-    asked, not for every level of the round when they are decided (a round of 300 units × 30
+    first asked, not for every level of the round when they are decided (a round of 300 units × 30
     questions × 2 background questions has about 70,000 groups)."""
+    made = tables.breakdown_reads.get((level, link_id))
+    if made is None:
+        made = tables.breakdown_reads[(level, link_id)] = _made(tables.breakdowns.get(level, {}).get(link_id, []))
+    return made
+
+
+def _made(shown: list[ShownBreakdown]) -> list[Breakdown]:
     return [
         Breakdown(
             by=b.link_id,
