@@ -1,7 +1,10 @@
 """Survey reports: a round's tables for a unit or a roll-up, with comparisons, all suppressed."""
 
+import functools
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -97,6 +100,25 @@ class RoundTables:
         return self.entry.opens_on.year if self.entry is not None else None
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _paused(build: Callable[P, R]) -> Callable[P, R]:
+    """Building a report makes thousands of short-lived objects; a collection in the middle would
+    promote them to the oldest generation, and enough of those start a full collection that walks
+    every kept table (60-150 ms at 300 units × 30 questions). They die by reference counting as
+    soon as the report is sent, so nothing is left for the collector to find."""
+
+    @functools.wraps(build)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collection_paused():
+            return build(*args, **kwargs)
+
+    return paused
+
+
+@_paused
 def unit_report(
     session: Session,
     round_id: str,
@@ -139,6 +161,7 @@ def unit_report(
     return report
 
 
+@_paused
 def roll_up_report(
     session: Session,
     round_id: str,
