@@ -1,6 +1,6 @@
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import BindParameter, Row, Select, String, bindparam, cast, func, literal, literal_column, select
@@ -141,15 +141,17 @@ def comments(session: Session, round_id: str, unit_id: str) -> list[Comment]:
     return list(session.scalars(statement.order_by(Comment.link_id, Comment.text)))
 
 
-def response_answers(session: Session, round_id: str) -> dict[str, list[dict[str, str]]]:
-    """Each response's counted answers by link id, by unit."""
-    statement = select(col(ResponseEntry.unit_id), col(ResponseEntry.answers)).where(
-        col(ResponseEntry.round_id) == round_id
+def response_answers(session: Session, round_id: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each response's unit and counted answers by link id, unit by unit (the index on round and
+    unit gives that order), read in batches as they are used (a server-side cursor on PostgreSQL):
+    a round's responses are never all in memory at once."""
+    statement = (
+        select(col(ResponseEntry.unit_id), col(ResponseEntry.answers))
+        .where(col(ResponseEntry.round_id) == round_id)
+        .order_by(col(ResponseEntry.unit_id))  # a unit's counters are warm while its rows come in
+        .execution_options(yield_per=10_000)
     )
-    found: dict[str, list[dict[str, str]]] = {}
-    for unit_id, answers in session.execute(statement):
-        found.setdefault(unit_id, []).append(answers)
-    return found
+    yield from ((unit_id, answers) for unit_id, answers in session.execute(statement))
 
 
 def publication(session: Session, round_id: str) -> RoundPublication | None:

@@ -108,7 +108,9 @@ def _paused(build: Callable[P, R]) -> Callable[P, R]:
     """Building a report makes thousands of short-lived objects; a collection in the middle would
     promote them to the oldest generation, and enough of those start a full collection that walks
     every kept table (60-150 ms at 300 units × 30 questions). They die by reference counting as
-    soon as the report is sent, so nothing is left for the collector to find."""
+    soon as the report is sent, so nothing is left for the collector to find. The pause is the
+    whole process's (``collection_paused`` counts overlapping ones): collection runs between
+    reports, and would wait as long as reports overlapped without a gap."""
 
     @functools.wraps(build)
     def paused(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -530,11 +532,12 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
     found: dict[Level, dict[str, list[ShownBreakdown]]] = {level: {} for level in tables.figures}
     if not background or not with_share:
         return found
-    per_unit = {
-        ("unit", unit_id): _tallies(answers, with_share, background)
-        for unit_id, answers in repository.response_answers(session, tables.round_id).items()
-        if unit_id in tables.counts
-    }
+    background_ids = [b.link_id for b in background]
+    by_unit: dict[str, Groups] = defaultdict(lambda: defaultdict(Counter))
+    for unit_id, answers in repository.response_answers(session, tables.round_id):
+        if unit_id in tables.counts:
+            _count_into(by_unit[unit_id], answers, background_ids)
+    per_unit = {("unit", unit_id): _tallied(groups, with_share, background_ids) for unit_id, groups in by_unit.items()}
     groups = {level: [("unit", u) for u in members] for level, members in _groups(tables.units).items()}
     round_level = ("round", tables.round_id)
     sums = [
@@ -586,15 +589,26 @@ def _made(shown: list[ShownBreakdown]) -> list[Breakdown]:
 def _tallies(
     responses: list[dict[str, str]], questions: list[Question], background: list[Question]
 ) -> dict[Topic, Tally]:
-    """Per question and background question: positive and substantive answers by background answer.
-
-    Responses are first grouped by their background answers, each group's answers counted with
-    ``Counter.update`` over the response's items (in C): a round of many responses is read whole
-    when its breakdowns are first asked for."""
+    """Per question and background question: positive and substantive answers by background answer."""
     background_ids = [b.link_id for b in background]
-    by_groups: dict[tuple[str, ...], Counter[tuple[str, str]]] = defaultdict(Counter)
+    by_groups: Groups = defaultdict(Counter)
     for answers in responses:
-        by_groups[tuple([answers.get(b, "none") for b in background_ids])].update(answers.items())
+        _count_into(by_groups, answers, background_ids)
+    return _tallied(by_groups, questions, background_ids)
+
+
+Groups = dict[tuple[str, ...], Counter[tuple[str, str]]]
+"""Per combination of background answers, how often each (link id, answer) was given."""
+
+
+def _count_into(groups: Groups, answers: dict[str, str], background_ids: list[str]) -> None:
+    """Responses are grouped by their background answers and each group's answers counted with
+    ``Counter.update`` over the response's items (in C), one response at a time as they are read:
+    a round of a million responses is never held whole."""
+    groups[tuple([answers.get(b, "none") for b in background_ids])].update(answers.items())
+
+
+def _tallied(by_groups: Groups, questions: list[Question], background_ids: list[str]) -> dict[Topic, Tally]:
     by_id = {q.link_id: q for q in questions}
     tallies: dict[Topic, dict[str, tuple[int, int]]] = {}
     for groups, counted in by_groups.items():
