@@ -151,7 +151,11 @@ def response_answers(session: Session, round_id: str) -> Iterator[tuple[str, dic
         .order_by(col(ResponseEntry.unit_id))  # a unit's counters are warm while its rows come in
         .execution_options(yield_per=10_000)
     )
-    yield from ((unit_id, answers) for unit_id, answers in session.execute(statement))
+    result = session.execute(statement)
+    try:
+        yield from ((unit_id, answers) for unit_id, answers in result)
+    finally:
+        result.close()  # also when the reader stops early: the server-side cursor closes
 
 
 def publication(session: Session, round_id: str) -> RoundPublication | None:

@@ -1,10 +1,8 @@
 """Survey reports: a round's tables for a unit or a roll-up, with comparisons, all suppressed."""
 
-import functools
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -83,10 +81,9 @@ class RoundTables:
     breakdowns: dict[Level, dict[str, list[ShownBreakdown]]] = field(default_factory=dict)
     """Every level's, filled together by the first report that asks (``_breakdowns``); the response
     answers behind them are written in the same transactions as the counts, so they are as current
-    as the figures. Two first requests at once may both compute them: the same result, written twice."""
-    breakdown_reads: dict[tuple[Level, str], list[Breakdown]] = field(default_factory=dict)
-    """The breakdowns of the levels reports have asked for, as they leave the system: made once per
-    level and question, not again for every request (nor for levels nobody asks for)."""
+    as the figures."""
+    breakdowns_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+    """Held while the breakdowns are computed, so that the first requests at once compute them once."""
 
     @property
     def organisation_id(self) -> str | None:
@@ -100,27 +97,6 @@ class RoundTables:
         return self.entry.opens_on.year if self.entry is not None else None
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _paused(build: Callable[P, R]) -> Callable[P, R]:
-    """Building a report makes thousands of short-lived objects; a collection in the middle would
-    promote them to the oldest generation, and enough of those start a full collection that walks
-    every kept table (60-150 ms at 300 units × 30 questions). They die by reference counting as
-    soon as the report is sent, so nothing is left for the collector to find. The pause is the
-    whole process's (``collection_paused`` counts overlapping ones): collection runs between
-    reports, and would wait as long as reports overlapped without a gap."""
-
-    @functools.wraps(build)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        with collection_paused():
-            return build(*args, **kwargs)
-
-    return paused
-
-
-@_paused
 def unit_report(
     session: Session,
     round_id: str,
@@ -163,7 +139,6 @@ def unit_report(
     return report
 
 
-@_paused
 def roll_up_report(
     session: Session,
     round_id: str,
@@ -442,85 +417,91 @@ def _report(
         compared.append(("previous_round", previous_tables.round_id, title, previous_figures))
     kolada = benchmarks.mappings(session, tables.questionnaire_id) if tables.questionnaire_id else {}
     if not tables.breakdowns:
-        tables.breakdowns.update(_breakdowns(session, tables))
-    questions = []
-    by_id = {q.link_id: q for q in tables.questions}
-    for link_id, q_figures in figures.questions.items():
-        question = by_id.get(link_id, Question(link_id))
-        share = _share(q_figures.share, q_figures.share_suppressed) if question.has_share else None
-        comparisons = [
-            Comparison(
-                level=kind,
-                key=key,
-                label=label,
-                n=CountCell.of(other.questions[link_id].n),
-                share_positive=_share(other.questions[link_id].share, other.questions[link_id].share_suppressed)
-                if question.has_share
-                else None,
-                mean=_mean(other.questions[link_id]) if question.numeric else None,
-                difference=_difference(q_figures.share, other.questions[link_id].share),
-            )
-            for kind, key, label, other in compared
-            if link_id in other.questions
-        ]
-        if link_id in kolada:
-            comparisons.extend(_kolada(session, kolada[link_id], municipality_code, tables.year, q_figures.share))
-        questions.append(
-            QuestionResult(
-                link_id=link_id,
-                text=question.text,
-                kind=question.kind,
-                area=question.area,
-                n=CountCell.of(q_figures.n),
-                answers=[
-                    AnswerRow(answer=a, label=question.labels.get(a), count=CountCell.of(cell))
-                    for a, cell in q_figures.answers.items()
-                ],
-                share_positive=share,
-                mean=_mean(q_figures) if question.numeric else None,
-                comparisons=comparisons,
-                breakdowns=_breakdown_reads(tables, level, link_id),
-            )
-        )
-    areas = [
-        AreaIndex(
-            area=area,
-            questions=list(a_figures.questions),
-            index=_share(a_figures.index, a_figures.suppressed),
-            comparisons=[
+        with tables.breakdowns_lock:
+            if not tables.breakdowns:
+                tables.breakdowns.update(_breakdowns(session, tables))
+    # No collection while the report is shaped: its thousands of short-lived objects, promoted by a
+    # collection in the middle, would start full collections that walk every kept table (60-150 ms
+    # at 300 units × 30 questions); they die by reference counting once the report is sent.
+    with collection_paused():
+        questions = []
+        by_id = {q.link_id: q for q in tables.questions}
+        for link_id, q_figures in figures.questions.items():
+            question = by_id.get(link_id, Question(link_id))
+            share = _share(q_figures.share, q_figures.share_suppressed) if question.has_share else None
+            comparisons = [
                 Comparison(
                     level=kind,
                     key=key,
                     label=label,
-                    share_positive=_share(other.areas[area].index, other.areas[area].suppressed),
-                    difference=_difference(a_figures.index, other.areas[area].index),
+                    n=CountCell.of(other.questions[link_id].n),
+                    share_positive=_share(other.questions[link_id].share, other.questions[link_id].share_suppressed)
+                    if question.has_share
+                    else None,
+                    mean=_mean(other.questions[link_id]) if question.numeric else None,
+                    difference=_difference(q_figures.share, other.questions[link_id].share),
                 )
                 for kind, key, label, other in compared
-                if area in other.areas
-            ],
-        )
-        for area, a_figures in figures.areas.items()
-    ]
-    entry = tables.entry
-    return SurveyReport(
-        round_id=tables.round_id,
-        round=RoundInfo(
+                if link_id in other.questions
+            ]
+            if link_id in kolada:
+                comparisons.extend(_kolada(session, kolada[link_id], municipality_code, tables.year, q_figures.share))
+            questions.append(
+                QuestionResult(
+                    link_id=link_id,
+                    text=question.text,
+                    kind=question.kind,
+                    area=question.area,
+                    n=CountCell.of(q_figures.n),
+                    answers=[
+                        AnswerRow(answer=a, label=question.labels.get(a), count=CountCell.of(cell))
+                        for a, cell in q_figures.answers.items()
+                    ],
+                    share_positive=share,
+                    mean=_mean(q_figures) if question.numeric else None,
+                    comparisons=comparisons,
+                    breakdowns=_breakdown_reads(tables.breakdowns.get(level, {}).get(link_id, [])),
+                )
+            )
+        areas = [
+            AreaIndex(
+                area=area,
+                questions=list(a_figures.questions),
+                index=_share(a_figures.index, a_figures.suppressed),
+                comparisons=[
+                    Comparison(
+                        level=kind,
+                        key=key,
+                        label=label,
+                        share_positive=_share(other.areas[area].index, other.areas[area].suppressed),
+                        difference=_difference(a_figures.index, other.areas[area].index),
+                    )
+                    for kind, key, label, other in compared
+                    if area in other.areas
+                ],
+            )
+            for area, a_figures in figures.areas.items()
+        ]
+        entry = tables.entry
+        return SurveyReport(
             round_id=tables.round_id,
-            title=entry.title if entry else None,
-            organisation_id=tables.organisation_id,
-            questionnaire_id=tables.questionnaire_id,
-            questionnaire_version=tables.questionnaire_version,
-            opens_on=entry.opens_on if entry else None,
-            closes_on=entry.closes_on if entry else None,
-            closed_on=entry.closed_on if entry else None,
-            public=tables.public,
-        ),
-        level=info,
-        min_cell_count=tables.k,
-        responses=CountCell.of(figures.responses),
-        questions=questions,
-        areas=areas,
-    )
+            round=RoundInfo(
+                round_id=tables.round_id,
+                title=entry.title if entry else None,
+                organisation_id=tables.organisation_id,
+                questionnaire_id=tables.questionnaire_id,
+                questionnaire_version=tables.questionnaire_version,
+                opens_on=entry.opens_on if entry else None,
+                closes_on=entry.closes_on if entry else None,
+                closed_on=entry.closed_on if entry else None,
+                public=tables.public,
+            ),
+            level=info,
+            min_cell_count=tables.k,
+            responses=CountCell.of(figures.responses),
+            questions=questions,
+            areas=areas,
+        )
 
 
 def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, list[ShownBreakdown]]]:
@@ -561,17 +542,10 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
     return found
 
 
-def _breakdown_reads(tables: RoundTables, level: Level, link_id: str) -> list[Breakdown]:
-    """The breakdowns of one question at the level asked for, as they leave the system: made when
-    first asked, not for every level of the round when they are decided (a round of 300 units × 30
+def _breakdown_reads(shown: list[ShownBreakdown]) -> list[Breakdown]:
+    """The breakdowns of one question at the level asked for, as they leave the system: made when a
+    report asks, not for every level of the round when they are decided (a round of 300 units × 30
     questions × 2 background questions has about 70,000 groups)."""
-    made = tables.breakdown_reads.get((level, link_id))
-    if made is None:
-        made = tables.breakdown_reads[(level, link_id)] = _made(tables.breakdowns.get(level, {}).get(link_id, []))
-    return made
-
-
-def _made(shown: list[ShownBreakdown]) -> list[Breakdown]:
     return [
         Breakdown(
             by=b.link_id,
