@@ -515,9 +515,10 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
         return found
     background_ids = [b.link_id for b in background]
     by_unit: dict[str, Groups] = defaultdict(lambda: defaultdict(Counter))
-    for unit_id, answers in repository.response_answers(session, tables.round_id):
-        if unit_id in tables.counts:
-            _count_into(by_unit[unit_id], answers, background_ids)
+    with collection_paused():  # hundreds of thousands of counted answers, none of them garbage
+        for unit_id, answers in repository.response_answers(session, tables.round_id):
+            if unit_id in tables.counts:
+                _count_into(by_unit[unit_id], answers, background_ids)
     per_unit = {("unit", unit_id): _tallied(groups, with_share, background_ids) for unit_id, groups in by_unit.items()}
     groups = {level: [("unit", u) for u in members] for level, members in _groups(tables.units).items()}
     round_level = ("round", tables.round_id)
