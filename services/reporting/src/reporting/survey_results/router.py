@@ -36,76 +36,64 @@ def list_survey_reports(session: SessionDep, request: Request, principal: Option
     return service.summaries(session, _k(request), principal, cache=_cache(request))
 
 
-@router.get("/{round_id}/units/{unit_id}")
-def get_survey_unit_report(
+def _unit_report(
     round_id: str, unit_id: str, session: SessionDep, request: Request, principal: OptionalPrincipal
 ) -> SurveyReport:
-    """One unit in one round: per question n, answers, share positive, mean, comparisons; small counts withheld."""
+    """The report every format of a unit's report shows: the same numbers."""
     return service.unit_report(session, round_id, unit_id, _k(request), principal, cache=_cache(request))
 
 
-@router.get("/{round_id}/units/{unit_id}/csv", responses=CSV_RESPONSES, response_class=Response)
-def get_survey_unit_report_csv(
-    round_id: str,
-    unit_id: str,
-    *,
-    session: SessionDep,
-    request: Request,
-    principal: OptionalPrincipal,
-    sep: SeparatorQuery = ",",
-) -> Response:
-    """The unit's report as CSV (UTF-8 with BOM); the same numbers as the JSON."""
-    report = service.unit_report(session, round_id, unit_id, _k(request), principal, cache=_cache(request))
-    return survey_csv(report, sep, f"survey-{round_id}-{unit_id}")
-
-
-@router.get("/{round_id}/units/{unit_id}/html", response_class=HTMLResponse)
-def get_survey_unit_report_page(
-    round_id: str, unit_id: str, session: SessionDep, request: Request, principal: OptionalPrincipal
-) -> HTMLResponse:
-    """The unit's report as a printable page (Swedish, no script); the same numbers as the JSON."""
-    return survey_page(service.unit_report(session, round_id, unit_id, _k(request), principal, cache=_cache(request)))
-
-
-@router.get("/{round_id}/{roll_up}/{key}")
-def get_survey_roll_up_report(
+def _roll_up_report(
     round_id: str, roll_up: RollUp, key: str, *, session: SessionDep, request: Request, principal: OptionalPrincipal
 ) -> SurveyReport:
-    """A municipality's (by code) or a unit type's units in one round, from summed counts."""
+    """The report every format of a roll-up shows: the same numbers."""
     level = (ROLL_UP_KINDS[roll_up], key)
     return service.roll_up_report(
         session, round_id, level, default_k=_k(request), principal=principal, cache=_cache(request)
     )
 
 
+UnitReportDep = Annotated[SurveyReport, Depends(_unit_report)]
+RollUpReportDep = Annotated[SurveyReport, Depends(_roll_up_report)]
+
+
+@router.get("/{round_id}/units/{unit_id}")
+def get_survey_unit_report(report: UnitReportDep) -> SurveyReport:
+    """One unit in one round: per question n, answers, share positive, mean, comparisons; small counts withheld."""
+    return report
+
+
+@router.get("/{round_id}/units/{unit_id}/csv", responses=CSV_RESPONSES, response_class=Response)
+def get_survey_unit_report_csv(
+    round_id: str, unit_id: str, report: UnitReportDep, sep: SeparatorQuery = ","
+) -> Response:
+    """The unit's report as CSV (UTF-8 with BOM); the same numbers as the JSON."""
+    return survey_csv(report, sep, f"survey-{round_id}-{unit_id}")
+
+
+@router.get("/{round_id}/units/{unit_id}/html", response_class=HTMLResponse)
+def get_survey_unit_report_page(report: UnitReportDep) -> HTMLResponse:
+    """The unit's report as a printable page (Swedish, no script); the same numbers as the JSON."""
+    return survey_page(report)
+
+
+@router.get("/{round_id}/{roll_up}/{key}")
+def get_survey_roll_up_report(report: RollUpReportDep) -> SurveyReport:
+    """A municipality's (by code) or a unit type's units in one round, from summed counts."""
+    return report
+
+
 @router.get("/{round_id}/{roll_up}/{key}/csv", responses=CSV_RESPONSES, response_class=Response)
 def get_survey_roll_up_report_csv(
-    round_id: str,
-    roll_up: RollUp,
-    key: str,
-    *,
-    session: SessionDep,
-    request: Request,
-    principal: OptionalPrincipal,
-    sep: SeparatorQuery = ",",
+    round_id: str, roll_up: RollUp, key: str, report: RollUpReportDep, sep: SeparatorQuery = ","
 ) -> Response:
     """The roll-up as CSV (UTF-8 with BOM); the same numbers as the JSON."""
-    level = (ROLL_UP_KINDS[roll_up], key)
-    report = service.roll_up_report(
-        session, round_id, level, default_k=_k(request), principal=principal, cache=_cache(request)
-    )
     return survey_csv(report, sep, f"survey-{round_id}-{roll_up}-{key}")
 
 
 @router.get("/{round_id}/{roll_up}/{key}/html", response_class=HTMLResponse)
-def get_survey_roll_up_report_page(
-    round_id: str, roll_up: RollUp, key: str, *, session: SessionDep, request: Request, principal: OptionalPrincipal
-) -> HTMLResponse:
+def get_survey_roll_up_report_page(report: RollUpReportDep) -> HTMLResponse:
     """The roll-up as a printable page (Swedish, no script); the same numbers as the JSON."""
-    level = (ROLL_UP_KINDS[roll_up], key)
-    report = service.roll_up_report(
-        session, round_id, level, default_k=_k(request), principal=principal, cache=_cache(request)
-    )
     return survey_page(report)
 
 
