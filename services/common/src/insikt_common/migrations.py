@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, make_url, text
+from sqlalchemy import Connection, MetaData, make_url, text
 
 from insikt_common.db import make_engine
 
@@ -119,12 +119,19 @@ def prestart(
     if owner_url is not None and not service_role:
         raise ValueError("the service's DATABASE_URL names no user: the prestart grants that role its rows")
     wait_for_database(url, schema)
-    with _one_at_a_time(url, schema):
-        upgrade(migrations_dir, url)
-        if owner_url is not None and service_role:
-            grant_rows(owner_url, schema, to=service_role, append_only=append_only)
-        else:
-            _warn_if_the_service_owns(url, schema)
+    engine = make_engine(url, schema, pool_size=1)
+    try:
+        if engine.dialect.name != "postgresql":
+            upgrade(migrations_dir, url)
+            return
+        with engine.connect() as connection, _one_at_a_time(connection, schema):
+            upgrade(migrations_dir, url)
+            if owner_url is not None and service_role:
+                grant_rows(connection, schema, to=service_role, append_only=append_only)
+            else:
+                _warn_if_the_service_owns(connection, schema)
+    finally:
+        engine.dispose()
 
 
 def _given_columns(connection: Any, schema: str, table: str) -> list[str]:
@@ -141,97 +148,81 @@ def _given_columns(connection: Any, schema: str, table: str) -> list[str]:
 
 
 @contextmanager
-def _one_at_a_time(database_url: str, schema: str, *, wait_s: float = 1800, poll_s: float = 0.1) -> Iterator[None]:
-    """A PostgreSQL advisory lock per schema, held while the block runs: two sessions granting on
-    the same tables at once fail (``tuple concurrently updated``), and two migrations must not
-    interleave.
+def _one_at_a_time(connection: Connection, schema: str, *, wait_s: float = 1800, poll_s: float = 0.1) -> Iterator[None]:
+    """A PostgreSQL advisory lock per schema, held by ``connection`` while the block runs: two
+    sessions granting on the same tables at once fail (``tuple concurrently updated``), and two
+    migrations must not interleave.
 
     Taken by trying, not by waiting inside ``pg_advisory_lock``: a session waiting in a statement
     holds a snapshot, which a migration's ``CREATE INDEX CONCURRENTLY`` would wait for, a wait
     PostgreSQL cannot see as a deadlock. Gives up after ``wait_s`` (a migration stuck elsewhere).
     The lock belongs to the session: behind PgBouncer the owner's URL needs session pooling.
     """
-    engine = make_engine(database_url, schema, pool_size=1)
+    key = int.from_bytes(hashlib.sha256(f"insikt-prestart:{schema}".encode()).digest()[:8], "big", signed=True)
+    deadline = time.monotonic() + wait_s
+    while not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+        connection.commit()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"another prestart of schema {schema!r} has held its turn for {wait_s:.0f} s")
+        time.sleep(poll_s)
+    connection.commit()
     try:
-        if engine.dialect.name != "postgresql":
-            yield
-            return
-        key = int.from_bytes(hashlib.sha256(f"insikt-prestart:{schema}".encode()).digest()[:8], "big", signed=True)
-        with engine.connect() as connection:
-            deadline = time.monotonic() + wait_s
-            while not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-                connection.commit()
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"another prestart of schema {schema!r} has held its turn for {wait_s:.0f} s")
-                time.sleep(poll_s)
-            connection.commit()
-            try:
-                yield
-            finally:
-                released = connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key}).scalar()
-                connection.commit()
-                if not released:
-                    log.warning("the prestart's lock on schema %s was not held at the end (a pooler between?)", schema)
+        yield
     finally:
-        engine.dispose()
+        connection.rollback()  # whatever the block left uncommitted, after a failure
+        released = connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key}).scalar()
+        connection.commit()
+        if not released:
+            log.warning("the prestart's lock on schema %s was not held at the end (a pooler between?)", schema)
 
 
-def _warn_if_the_service_owns(database_url: str, schema: str) -> None:
-    engine = make_engine(database_url, schema, pool_size=1)
-    try:
-        if engine.dialect.name != "postgresql":
-            return
-        with engine.connect() as connection:
-            owns = connection.execute(
-                text(
-                    "SELECT nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) "
-                    "FROM pg_namespace WHERE nspname = :s"
-                ),
-                {"s": schema},
-            ).scalar()
-        if owns:
-            log.warning(
-                "the service's own role owns schema %s: it could change the schema and the triggers that "
-                "guard its tables; give the prestart the owner's login apart (docs/operations.md, 'Database roles')",
-                schema,
-            )
-    finally:
-        engine.dispose()
+def _warn_if_the_service_owns(connection: Connection, schema: str) -> None:
+    owns = connection.execute(
+        text(
+            "SELECT nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) "
+            "FROM pg_namespace WHERE nspname = :s"
+        ),
+        {"s": schema},
+    ).scalar()
+    connection.commit()
+    if owns:
+        log.warning(
+            "the service's own role owns schema %s: it could change the schema and the triggers that "
+            "guard its tables; give the prestart the owner's login apart (docs/operations.md, 'Database roles')",
+            schema,
+        )
 
 
 VERSION_TABLE = "alembic_version"
 
 
-def grant_rows(owner_url: str, schema: str, *, to: str, append_only: Sequence[str] = ()) -> None:
-    """Let role ``to`` read and write the rows of ``schema``'s tables, as the schema's owner.
+def grant_rows(connection: Connection, schema: str, *, to: str, append_only: Sequence[str] = ()) -> None:
+    """Let role ``to`` read and write the rows of ``schema``'s tables, on a PostgreSQL ``connection``
+    of the schema's owner.
 
     No DDL (it owns nothing), only reading the migration version, only reading and adding to the
     ``append_only`` tables, and there without choosing the row's number (its sequence gives it, so
-    an added row cannot pose as an earlier one). Run after every migration, so a new table is covered before the service
-    that uses it starts. Nothing to do on SQLite, or when ``to`` is the owner itself.
+    an added row cannot pose as an earlier one). Run after every migration, so a new table is
+    covered before the service that uses it starts. Nothing to do when ``to`` is the owner itself.
     """
-    engine = make_engine(owner_url, schema, pool_size=1)
-    try:
-        if engine.dialect.name != "postgresql" or to == engine.url.username:
-            return
-        quote = engine.dialect.identifier_preparer.quote
-        space, role = quote(schema), quote(to)
-        statements = [
-            f"GRANT USAGE ON SCHEMA {space} TO {role}",
-            f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {space} TO {role}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {space} TO {role}",
-            f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(VERSION_TABLE)} FROM {role}",
+    if to == connection.engine.url.username:
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    space, role = quote(schema), quote(to)
+    statements = [
+        f"GRANT USAGE ON SCHEMA {space} TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {space} TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {space} TO {role}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(VERSION_TABLE)} FROM {role}",
+    ]
+    for table in append_only:
+        if not (columns := _given_columns(connection, schema, table)):
+            raise ValueError(f"append-only table {schema}.{table} has no columns an insert gives")
+        given = ", ".join(quote(column) for column in columns)
+        statements += [
+            f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(table)} FROM {role}",
+            f"GRANT INSERT ({given}) ON {space}.{quote(table)} TO {role}",
         ]
-        with engine.begin() as connection:
-            for table in append_only:
-                if not (columns := _given_columns(connection, schema, table)):
-                    raise ValueError(f"append-only table {schema}.{table} has no columns an insert gives")
-                given = ", ".join(quote(column) for column in columns)
-                statements += [
-                    f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {space}.{quote(table)} FROM {role}",
-                    f"GRANT INSERT ({given}) ON {space}.{quote(table)} TO {role}",
-                ]
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
+    for statement in statements:
+        connection.execute(text(statement))
+    connection.commit()
