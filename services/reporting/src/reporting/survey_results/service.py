@@ -420,88 +420,105 @@ def _report(
         with tables.breakdowns_lock:
             if not tables.breakdowns:
                 tables.breakdowns.update(_breakdowns(session, tables))
+    kolada_comparisons = {
+        link_id: _kolada(session, kpi, municipality_code, tables.year, figures.questions[link_id].share)
+        for link_id, kpi in kolada.items()
+        if link_id in figures.questions
+    }
     # No collection while the report is shaped: its thousands of short-lived objects, promoted by a
     # collection in the middle, would start full collections that walk every kept table (60-150 ms
     # at 300 units × 30 questions); they die by reference counting once the report is sent.
     with collection_paused():
-        questions = []
-        by_id = {q.link_id: q for q in tables.questions}
-        for link_id, q_figures in figures.questions.items():
-            question = by_id.get(link_id, Question(link_id))
-            share = _share(q_figures.share, q_figures.share_suppressed) if question.has_share else None
-            comparisons = [
+        return _shaped(tables, level, info, compared, kolada_comparisons)
+
+
+def _shaped(
+    tables: RoundTables,
+    level: Level,
+    info: LevelInfo,
+    compared: list[tuple[str, str, str, LevelFigures]],
+    kolada: dict[str, list[Comparison]],
+) -> SurveyReport:
+    """The report of ``level`` as it leaves the system, from figures already at hand (no I/O)."""
+    figures = tables.figures[level]
+    questions = []
+    by_id = {q.link_id: q for q in tables.questions}
+    for link_id, q_figures in figures.questions.items():
+        question = by_id.get(link_id, Question(link_id))
+        share = _share(q_figures.share, q_figures.share_suppressed) if question.has_share else None
+        comparisons = [
+            Comparison(
+                level=kind,
+                key=key,
+                label=label,
+                n=CountCell.of(other.questions[link_id].n),
+                share_positive=_share(other.questions[link_id].share, other.questions[link_id].share_suppressed)
+                if question.has_share
+                else None,
+                mean=_mean(other.questions[link_id]) if question.numeric else None,
+                difference=_difference(q_figures.share, other.questions[link_id].share),
+            )
+            for kind, key, label, other in compared
+            if link_id in other.questions
+        ]
+        if link_id in kolada:
+            comparisons.extend(kolada[link_id])
+        questions.append(
+            QuestionResult(
+                link_id=link_id,
+                text=question.text,
+                kind=question.kind,
+                area=question.area,
+                n=CountCell.of(q_figures.n),
+                answers=[
+                    AnswerRow(answer=a, label=question.labels.get(a), count=CountCell.of(cell))
+                    for a, cell in q_figures.answers.items()
+                ],
+                share_positive=share,
+                mean=_mean(q_figures) if question.numeric else None,
+                comparisons=comparisons,
+                breakdowns=_breakdown_reads(tables.breakdowns.get(level, {}).get(link_id, [])),
+            )
+        )
+    areas = [
+        AreaIndex(
+            area=area,
+            questions=list(a_figures.questions),
+            index=_share(a_figures.index, a_figures.suppressed),
+            comparisons=[
                 Comparison(
                     level=kind,
                     key=key,
                     label=label,
-                    n=CountCell.of(other.questions[link_id].n),
-                    share_positive=_share(other.questions[link_id].share, other.questions[link_id].share_suppressed)
-                    if question.has_share
-                    else None,
-                    mean=_mean(other.questions[link_id]) if question.numeric else None,
-                    difference=_difference(q_figures.share, other.questions[link_id].share),
+                    share_positive=_share(other.areas[area].index, other.areas[area].suppressed),
+                    difference=_difference(a_figures.index, other.areas[area].index),
                 )
                 for kind, key, label, other in compared
-                if link_id in other.questions
-            ]
-            if link_id in kolada:
-                comparisons.extend(_kolada(session, kolada[link_id], municipality_code, tables.year, q_figures.share))
-            questions.append(
-                QuestionResult(
-                    link_id=link_id,
-                    text=question.text,
-                    kind=question.kind,
-                    area=question.area,
-                    n=CountCell.of(q_figures.n),
-                    answers=[
-                        AnswerRow(answer=a, label=question.labels.get(a), count=CountCell.of(cell))
-                        for a, cell in q_figures.answers.items()
-                    ],
-                    share_positive=share,
-                    mean=_mean(q_figures) if question.numeric else None,
-                    comparisons=comparisons,
-                    breakdowns=_breakdown_reads(tables.breakdowns.get(level, {}).get(link_id, [])),
-                )
-            )
-        areas = [
-            AreaIndex(
-                area=area,
-                questions=list(a_figures.questions),
-                index=_share(a_figures.index, a_figures.suppressed),
-                comparisons=[
-                    Comparison(
-                        level=kind,
-                        key=key,
-                        label=label,
-                        share_positive=_share(other.areas[area].index, other.areas[area].suppressed),
-                        difference=_difference(a_figures.index, other.areas[area].index),
-                    )
-                    for kind, key, label, other in compared
-                    if area in other.areas
-                ],
-            )
-            for area, a_figures in figures.areas.items()
-        ]
-        entry = tables.entry
-        return SurveyReport(
-            round_id=tables.round_id,
-            round=RoundInfo(
-                round_id=tables.round_id,
-                title=entry.title if entry else None,
-                organisation_id=tables.organisation_id,
-                questionnaire_id=tables.questionnaire_id,
-                questionnaire_version=tables.questionnaire_version,
-                opens_on=entry.opens_on if entry else None,
-                closes_on=entry.closes_on if entry else None,
-                closed_on=entry.closed_on if entry else None,
-                public=tables.public,
-            ),
-            level=info,
-            min_cell_count=tables.k,
-            responses=CountCell.of(figures.responses),
-            questions=questions,
-            areas=areas,
+                if area in other.areas
+            ],
         )
+        for area, a_figures in figures.areas.items()
+    ]
+    entry = tables.entry
+    return SurveyReport(
+        round_id=tables.round_id,
+        round=RoundInfo(
+            round_id=tables.round_id,
+            title=entry.title if entry else None,
+            organisation_id=tables.organisation_id,
+            questionnaire_id=tables.questionnaire_id,
+            questionnaire_version=tables.questionnaire_version,
+            opens_on=entry.opens_on if entry else None,
+            closes_on=entry.closes_on if entry else None,
+            closed_on=entry.closed_on if entry else None,
+            public=tables.public,
+        ),
+        level=info,
+        min_cell_count=tables.k,
+        responses=CountCell.of(figures.responses),
+        questions=questions,
+        areas=areas,
+    )
 
 
 def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, list[ShownBreakdown]]]:
