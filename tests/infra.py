@@ -16,7 +16,6 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, make_url
 
 from insikt_common.db import make_engine
-from insikt_common.migrations import prestart
 from outcome_api import prestart as outcome_prestart
 from reporting import prestart as reporting_prestart
 from survey_api import prestart as survey_prestart
@@ -50,12 +49,7 @@ __all__ = [
     "serving_env",
 ]
 
-MIGRATIONS = {
-    "survey-api": survey_prestart.MIGRATIONS,
-    "outcome-api": outcome_prestart.MIGRATIONS,
-    "reporting": reporting_prestart.MIGRATIONS,
-}
-APPEND_ONLY = {"outcome-api": outcome_prestart.APPEND_ONLY}
+PRESTARTS = {"survey-api": survey_prestart, "outcome-api": outcome_prestart, "reporting": reporting_prestart}
 
 USED: dict[str, str] = {}
 """Which real servers this run used, for the closing summary."""
@@ -132,13 +126,7 @@ local_kafka_broker = contextmanager(_local_broker)
 
 def migrate(database: ServiceDatabase, service: str) -> None:
     """What ``service``'s prestart does: migrate to head as the schema's owner, grant the service's role its rows."""
-    prestart(
-        MIGRATIONS[service],
-        database.url_for(service),
-        SERVICE_SCHEMAS[service],
-        owner_url=database.owner_url_for(service),
-        append_only=APPEND_ONLY.get(service, ()),
-    )
+    PRESTARTS[service].migrate(database.url_for(service), owner_url=database.owner_url_for(service))
 
 
 @contextmanager

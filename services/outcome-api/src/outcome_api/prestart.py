@@ -13,8 +13,12 @@ APPEND_ONLY = ("audit_event",)
 
 def main() -> None:
     settings = Settings()
-    owner_url = settings.migration_database_url
-    prestart(MIGRATIONS, settings.database_url, SCHEMA, owner_url=owner_url, append_only=APPEND_ONLY)
+    migrate(settings.database_url, owner_url=settings.migration_database_url)
+
+
+def migrate(database_url: str, *, owner_url: str | None = None) -> None:
+    """The prestart with these logins (also what tests run)."""
+    prestart(MIGRATIONS, database_url, SCHEMA, owner_url=owner_url, append_only=APPEND_ONLY)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def main() -> None:
     settings = Settings()
-    prestart(MIGRATIONS, settings.database_url, SCHEMA, owner_url=settings.migration_database_url)
+    migrate(settings.database_url, owner_url=settings.migration_database_url)
+
+
+def migrate(database_url: str, *, owner_url: str | None = None) -> None:
+    """The prestart with these logins (also what tests run)."""
+    prestart(MIGRATIONS, database_url, SCHEMA, owner_url=owner_url)
 
 
 if __name__ == "__main__":
