@@ -9,7 +9,7 @@ from insikt_common.messaging.bus import Share
 from insikt_common.messaging.kafka_bus import KafkaBus
 from insikt_common.observability import configure_logging
 from insikt_common.service import make_bus
-from reporting.admin.rebuild import RebuildResult, apply_everything, start
+from reporting.admin.rebuild import RebuildResult, apply_everything, apply_first, start
 from reporting.config import SCHEMA, SERVICE_NAME, Settings
 
 
@@ -27,12 +27,14 @@ def main() -> None:
     quiet_s = args.quiet_seconds or settings.rebuild_quiet_s
     workers = max(1, min(args.workers or settings.rebuild_workers, settings.kafka_topic_partitions))
     engine = make_engine(settings.database_url, SCHEMA, pool_size=1)
-    group = start(make_sessions(engine), CONSUMER)
-    engine.dispose()  # the workers open their own connections
+    sessions = make_sessions(engine)
+    group = start(sessions, CONSUMER)
     bus = make_bus(settings, f"{SERVICE_NAME}-rebuild")
     assert isinstance(bus, KafkaBus)
+    apply_first(sessions, bus, CONSUMER, group)
     shares = Share.split(bus.partition_sizes(CONSUMER.topics), workers)
     bus.close()
+    engine.dispose()  # the workers open their own connections
     if workers == 1:
         results = [_apply_share(group, shares[0], quiet_s)]
     else:

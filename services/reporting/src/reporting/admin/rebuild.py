@@ -14,12 +14,13 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import delete, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from insikt_common.contracts.catalogue import QUESTIONNAIRE_PUBLISHED
 from insikt_common.messaging.bus import MessageBus, Share
 from insikt_common.messaging.consumer import EventConsumer
 from insikt_common.service import ConsumerSpec
@@ -72,6 +73,7 @@ def rebuild(
     """Empty the read models and apply every event again; returns once every partition has been read
     to its end and no event came for ``quiet_s``."""
     group = start(sessions, spec)
+    apply_first(sessions, bus, spec, group)
     return apply_everything(
         sessions,
         bus,
@@ -81,6 +83,24 @@ def rebuild(
         batch_size=batch_size,
         events_per_transaction=events_per_transaction,
     )
+
+
+APPLIED_FIRST = frozenset({QUESTIONNAIRE_PUBLISHED.topic})
+"""Topics read to their end before the others. A questionnaire says how its responses are counted by
+background question (``survey_results.projection.background_of``): applied after some of them, it
+counts those again from the stored responses, while the transactions applying more of them wait."""
+
+
+def apply_first(sessions: sessionmaker[Session], bus: MessageBus, spec: ConsumerSpec, group: str) -> None:
+    """Apply the topics of ``APPLIED_FIRST`` to their end, in a consumer group of their own: the
+    rebuild's group then reads them again, and the inbox passes over what is already applied."""
+    first = [topic for topic in spec.topics if topic in APPLIED_FIRST]
+    if first:
+        apply_everything(sessions, bus, replace(spec, topics=first), f"{group}-first", quiet_s=FIRST_QUIET_S)
+
+
+FIRST_QUIET_S = 0.2
+"""The first topics are read to their end before the quiet is waited for: it only ends the pass."""
 
 
 def start(sessions: sessionmaker[Session], spec: ConsumerSpec) -> str:
