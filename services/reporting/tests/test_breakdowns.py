@@ -1,13 +1,29 @@
 """Breakdowns by kön and åldersgrupp: shown whole or not at all, and never one unknown short of a
 published roll-up."""
 
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy.orm import Session
 
+from insikt_common.contracts.catalogue import parse_payload
+from insikt_common.contracts.survey import QuestionDefinition, ResponseSubmitted
+from insikt_common.contracts.units import UnitRef
+from insikt_common.db import make_engine, make_sessions
+from insikt_common.messaging.deferred import deferring
+from insikt_common.migrations import upgrade
+from reporting.config import SCHEMA
 from reporting.disclosure import Equation, protect
+from reporting.prestart import MIGRATIONS
+from reporting.survey_results import projection, repository
 from reporting.survey_results.breakdowns import Tally, Topic, shown_breakdowns
-from reporting.survey_results.service import _tallies
-from reporting.survey_results.tabulation import Level, Question
+from reporting.survey_results.tabulation import Level
+from reporting.tables import metadata
+from tests.integration.events import GENDER, SCALE, questionnaire_published, response
 
 K = 5
 TOPIC: Topic = ("bemotande", "kon")
@@ -88,18 +104,129 @@ def test_no_group_of_a_withheld_breakdown_follows_from_a_shown_roll_up(
             assert all(n >= K for _, n in by_topic[TOPIC].values())
 
 
-def test_responses_are_tallied_by_background_answer_and_vet_inte_left_out() -> None:
-    satisfaction = Question("bemotande", positive=frozenset({"1", "2"}), non_substantive=frozenset({"9"}))
-    background = [Question("kon", kind="background_gender"), Question("alder", kind="background_age")]
-    responses = [
+@pytest.mark.parametrize("arrival", ["questionnaire first", "questionnaire after", "both in one transaction"])
+def test_responses_are_tallied_by_background_answer_and_vet_inte_left_out(tmp_path: Path, arrival: str) -> None:
+    """Whether the questionnaire comes before its responses or after them (a rebuild may apply
+    them first), the read model holds the same counts."""
+    url = f"sqlite:///{tmp_path / 'reporting.db'}"
+    upgrade(MIGRATIONS, url)
+    sessions = make_sessions(make_engine(url, SCHEMA))
+    unit = UnitRef(id="U1", name="Enhet", type="hvb", municipality_code="0580", organisation_id="org")
+    items = [
+        QuestionDefinition(link_id="bemotande", kind="choice", text_sv="Bemötande", options=SCALE),
+        QuestionDefinition(link_id="kon", kind="background_gender", text_sv="Kön", options=GENDER),
+        QuestionDefinition(link_id="alder", kind="background_age", text_sv="Ålder", options=GENDER),
+    ]
+    questionnaire = questionnaire_published("q-b", items)
+    answers: list[dict[str, str | float]] = [
         {"bemotande": "1", "kon": "K", "alder": "a"},
         {"bemotande": "3", "kon": "K", "alder": "b"},
         {"bemotande": "9", "kon": "K", "alder": "a"},  # Vet inte: in no group's n
         {"bemotande": "2", "alder": "a"},  # kön left out
         {"kon": "M", "alder": "b"},  # bemötande left out
+        {"bemotande": "9", "kon": "M"},  # only Vet inte: men and those without an age have no bemötande group
     ]
-    tallies = _tallies(responses, [satisfaction], background)
-    assert tallies == {
-        ("bemotande", "kon"): {"K": (1, 2), "none": (1, 1)},
-        ("bemotande", "alder"): {"a": (2, 2), "b": (0, 1)},
+    responses = [parse_payload(response("r", unit, a, "q-b"), ResponseSubmitted) for a in answers]
+    if arrival == "both in one transaction":
+        with sessions.begin() as session, deferring(session):  # as the consumer applies several polls
+            projection.apply_responses(session, responses[:3])
+            projection.on_questionnaire_published(session, questionnaire)
+            projection.apply_responses(session, responses[3:])
+    else:
+        first = arrival == "questionnaire first"
+        with sessions.begin() as session:
+            if first:
+                projection.on_questionnaire_published(session, questionnaire)
+            projection.apply_responses(session, responses)
+        with sessions.begin() as session:
+            if not first:
+                projection.on_questionnaire_published(session, questionnaire)
+
+    with sessions() as session:
+        tallies = repository.background_tallies(session, "r")
+        assert sorted(tallies) == [
+            ("U1", "alder", "a", "bemotande", 2, 2),
+            ("U1", "alder", "b", "bemotande", 0, 1),
+            ("U1", "kon", "K", "bemotande", 1, 2),
+            ("U1", "kon", "none", "bemotande", 1, 1),
+        ]
+
+
+_ANSWERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "kon": st.sampled_from(["K", "M"]),
+        "alder": st.sampled_from(["a", "b", "c"]),
+        "bemotande": st.sampled_from(["1", "2", "3", "4", "9"]),
+        "trygghet": st.sampled_from(["1", "2", "3", "4", "9"]),
+        "kommentar": st.just("text:Bra"),
+    },
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    answered=st.lists(st.tuples(st.sampled_from(["U1", "U2"]), _ANSWERS), max_size=25),
+    questionnaire_at=st.integers(min_value=0, max_value=25),
+    batch=st.integers(min_value=1, max_value=6),
+    one_transaction=st.booleans(),
+)
+def test_the_read_model_holds_what_counting_the_responses_gives(
+    tmp_path_factory: pytest.TempPathFactory,
+    answered: list[tuple[str, dict[str, str]]],
+    questionnaire_at: int,
+    batch: int,
+    one_transaction: bool,
+) -> None:
+    """Responses in batches of any size, in one transaction (as the consumer applies several polls)
+    or each in its own, the questionnaire among them anywhere: per unit, background group and
+    question, the positive and substantive answers of the responses counted one by one."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('tallies') / 'reporting.db'}"
+    engine = make_engine(url, SCHEMA)
+    metadata.create_all(engine)
+    sessions = make_sessions(engine)
+    items = [
+        QuestionDefinition(link_id="bemotande", kind="choice", text_sv="Bemötande", options=SCALE),
+        QuestionDefinition(link_id="trygghet", kind="choice", text_sv="Trygghet", options=SCALE),
+        QuestionDefinition(link_id="kon", kind="background_gender", text_sv="Kön", options=GENDER),
+        QuestionDefinition(link_id="alder", kind="background_age", text_sv="Ålder", options=GENDER),
+    ]
+    units = {
+        u: UnitRef(id=u, name=u, type="hvb", municipality_code="0580", organisation_id="org") for u in ("U1", "U2")
     }
+    responses = [parse_payload(response("r", units[u], dict(a), "q-b"), ResponseSubmitted) for u, a in answered]
+    at = min(questionnaire_at, len(responses))
+    steps: list[Callable[[Session], None]] = [
+        *(
+            partial(projection.apply_responses, responses=responses[i : min(i + batch, at)])
+            for i in range(0, at, batch)
+        ),
+        partial(projection.on_questionnaire_published, event=questionnaire_published("q-b", items)),
+        *(
+            partial(projection.apply_responses, responses=responses[i : i + batch])
+            for i in range(at, len(responses), batch)
+        ),
+    ]
+    if one_transaction:
+        with sessions.begin() as session, deferring(session):
+            for step in steps:
+                step(session)
+    else:
+        for step in steps:
+            with sessions.begin() as session:
+                step(session)
+
+    expected: dict[tuple[str, str, str, str], list[int]] = {}
+    for unit_id, answers in answered:
+        for background in ("kon", "alder"):
+            for question in ("bemotande", "trygghet"):
+                answer = answers.get(question)
+                if answer is None or answer == "9":
+                    continue
+                counted = expected.setdefault((unit_id, background, answers.get(background, "none"), question), [0, 0])
+                counted[0] += answer in ("1", "2")
+                counted[1] += 1
+    with sessions() as session:
+        tallies = repository.background_tallies(session, "r")
+        assert sorted(tallies) == sorted((*key, positive, n) for key, (positive, n) in expected.items())
+    engine.dispose()

@@ -4,11 +4,11 @@ On PostgreSQL the rows travel as one JSON document (``insikt_common.db.recordset
 """
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, func, inspect
 from sqlalchemy.engine import Dialect
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from insikt_common.db import insert_with_conflicts, recordset_document, recordset_insert
-from insikt_common.messaging.deferred import deferred
+from insikt_common.messaging.deferred import DeferredWrite, deferred
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -53,12 +53,23 @@ def tally(
     keys = tuple(key_columns or columns)
     assert tuple(columns[: len(keys)]) == keys, "key columns come first"
     spec = (table, tuple(columns), added, keys)
-    pending = deferred(session, ("tally", table.name, *spec[1:]), lambda: _Tally(*spec))
-    if pending is not None:
+    with gathering(session, ("tally", table.name, *spec[1:]), lambda: _Tally(*spec)) as pending:
         yield pending.counts
+
+
+W = TypeVar("W", bound=DeferredWrite)
+
+
+@contextmanager
+def gathering(session: Session, key: Hashable, make: Callable[[], W]) -> Iterator[W]:
+    """Where to gather writes: the consumer's transaction's, under ``key``, written just before it
+    commits; otherwise one of its own, written when the block ends."""
+    pending = deferred(session, key, make)
+    if pending is not None:
+        yield pending
         return
-    now = _Tally(*spec)
-    yield now.counts
+    now = make()
+    yield now
     now.write(session)
 
 

@@ -13,6 +13,7 @@ from reporting.outcomes.models import (
 )
 from reporting.survey_results.models import (
     AnswerCount,
+    BackgroundTally,
     CodesIssuedCount,
     Comment,
     QuestionnaireVersion,
@@ -29,6 +30,7 @@ EVENT_BUILT = (
     RoundUnitTotal,
     CodesIssuedCount,
     AnswerCount,
+    BackgroundTally,
     ResponseEntry,
     Comment,
     ParticipantEntry,

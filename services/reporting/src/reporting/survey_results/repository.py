@@ -11,6 +11,7 @@ from sqlmodel import col
 from reporting.directory.models import UnitEntry
 from reporting.survey_results.models import (
     AnswerCount,
+    BackgroundTally,
     CodesIssuedCount,
     Comment,
     QuestionnaireVersion,
@@ -141,21 +142,37 @@ def comments(session: Session, round_id: str, unit_id: str) -> list[Comment]:
     return list(session.scalars(statement.order_by(Comment.link_id, Comment.text)))
 
 
-def response_answers(session: Session, round_id: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """Each response's unit and counted answers by link id, unit by unit (the index on round and
-    unit gives that order), read in batches as they are used (a server-side cursor on PostgreSQL):
-    a round's responses are never all in memory at once."""
+def responses_to(session: Session, questionnaire_id: str, version: int) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """Each response to the questionnaire version: its round, unit and counted answers by link id,
+    read in batches as they are used (a server-side cursor on PostgreSQL): never all in memory."""
     statement = (
-        select(col(ResponseEntry.unit_id), col(ResponseEntry.answers))
-        .where(col(ResponseEntry.round_id) == round_id)
-        .order_by(col(ResponseEntry.unit_id))  # a unit's counters are warm while its rows come in
+        select(col(ResponseEntry.round_id), col(ResponseEntry.unit_id), col(ResponseEntry.answers))
+        .where(col(ResponseEntry.questionnaire_id) == questionnaire_id)
+        .where(col(ResponseEntry.questionnaire_version) == version)
         .execution_options(yield_per=10_000)
     )
     result = session.execute(statement)
     try:
-        yield from ((unit_id, answers) for unit_id, answers in result)
+        yield from ((round_id, unit_id, answers) for round_id, unit_id, answers in result)
     finally:
         result.close()  # also when the reader stops early: the server-side cursor closes
+
+
+def background_tallies(session: Session, round_id: str) -> Iterator[tuple[str, str, str, str, int, int]]:
+    """Per unit, background question, its group and question with a share: positive and substantive
+    answers. Groups that gave the question only non-substantive answers are not there."""
+    statement = select(
+        col(BackgroundTally.unit_id),
+        col(BackgroundTally.background_link_id),
+        col(BackgroundTally.background_answer),
+        col(BackgroundTally.link_ids),
+        col(BackgroundTally.positive),
+        col(BackgroundTally.answered),
+    ).where(col(BackgroundTally.round_id) == round_id)
+    for unit_id, background_id, group, link_ids, positive, answered in session.execute(statement):
+        for link_id, p, n in zip(link_ids, positive, answered, strict=True):
+            if n:
+                yield unit_id, background_id, group, link_id, p, n
 
 
 def publication(session: Session, round_id: str) -> RoundPublication | None:

@@ -1,7 +1,7 @@
 """Survey reports: a round's tables for a unit or a roll-up, with comparisons, all suppressed."""
 
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
@@ -526,17 +526,21 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
     own share is published, and only where every group (including those who left the background
     question out) reaches k and no shown roll-up would give a withheld one away (``breakdowns``)."""
     background = [q for q in tables.questions if q.kind in BACKGROUND_KINDS]
-    with_share = [q for q in tables.questions if q.has_share]
+    with_share = [q for q in tables.questions if q.has_share and q.kind not in BACKGROUND_KINDS]
     found: dict[Level, dict[str, list[ShownBreakdown]]] = {level: {} for level in tables.figures}
     if not background or not with_share:
         return found
-    background_ids = [b.link_id for b in background]
-    by_unit: dict[str, Groups] = defaultdict(lambda: defaultdict(Counter))
-    with collection_paused():  # hundreds of thousands of counted answers, none of them garbage
-        for unit_id, answers in repository.response_answers(session, tables.round_id):
-            if unit_id in tables.counts:
-                _count_into(by_unit[unit_id], answers, background_ids)
-    per_unit = {("unit", unit_id): _tallied(groups, with_share, background_ids) for unit_id, groups in by_unit.items()}
+    background_ids, share_ids = {b.link_id for b in background}, {q.link_id for q in with_share}
+    by_unit_topic: dict[tuple[str, Topic], dict[str, tuple[int, int]]] = defaultdict(dict)
+    with collection_paused():  # tens of thousands of tallies, none of them garbage
+        for unit_id, background_id, group, link_id, positive, n in repository.background_tallies(
+            session, tables.round_id
+        ):
+            if unit_id in tables.counts and background_id in background_ids and link_id in share_ids:
+                by_unit_topic[(unit_id, (link_id, background_id))][group] = (positive, n)
+    per_unit: dict[Level, dict[Topic, Tally]] = {}
+    for (unit_id, topic), tally in by_unit_topic.items():
+        per_unit.setdefault(("unit", unit_id), {})[topic] = tally
     groups = {level: [("unit", u) for u in members] for level, members in _groups(tables.units).items()}
     round_level = ("round", tables.round_id)
     sums = [
@@ -576,44 +580,6 @@ def _breakdown_reads(shown: list[ShownBreakdown]) -> list[Breakdown]:
         )
         for b, tally in shown
     ]
-
-
-def _tallies(
-    responses: list[dict[str, str]], questions: list[Question], background: list[Question]
-) -> dict[Topic, Tally]:
-    """Per question and background question: positive and substantive answers by background answer."""
-    background_ids = [b.link_id for b in background]
-    by_groups: Groups = defaultdict(Counter)
-    for answers in responses:
-        _count_into(by_groups, answers, background_ids)
-    return _tallied(by_groups, questions, background_ids)
-
-
-Groups = dict[tuple[str, ...], Counter[tuple[str, str]]]
-"""Per combination of background answers, how often each (link id, answer) was given."""
-
-
-def _count_into(groups: Groups, answers: dict[str, str], background_ids: list[str]) -> None:
-    """Responses are grouped by their background answers and each group's answers counted with
-    ``Counter.update`` over the response's items (in C), one response at a time as they are read:
-    a round of a million responses is never held whole."""
-    groups[tuple([answers.get(b, "none") for b in background_ids])].update(answers.items())
-
-
-def _tallied(by_groups: Groups, questions: list[Question], background_ids: list[str]) -> dict[Topic, Tally]:
-    by_id = {q.link_id: q for q in questions}
-    tallies: dict[Topic, dict[str, tuple[int, int]]] = {}
-    for groups, counted in by_groups.items():
-        for (link_id, answer), count in counted.items():
-            question = by_id.get(link_id)
-            if question is None or answer in question.non_substantive:
-                continue
-            positive = count * (answer in question.positive)
-            for background_id, group in zip(background_ids, groups, strict=True):
-                by_group = tallies.setdefault((link_id, background_id), {})
-                before = by_group.get(group, (0, 0))
-                by_group[group] = (before[0] + positive, before[1] + count)
-    return dict(tallies)
 
 
 def _summed(parts: list[dict[Topic, Tally]]) -> dict[Topic, Tally]:
