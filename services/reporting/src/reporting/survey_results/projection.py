@@ -36,7 +36,7 @@ from reporting.survey_results.models import (
     RoundEntry,
     RoundUnitTotal,
 )
-from reporting.survey_results.tabulation import BACKGROUND_KINDS, Question, question_from_definition
+from reporting.survey_results.tabulation import Question, broken_down, question_from_definition
 
 
 def on_questionnaire_published(session: Session, event: CloudEvent) -> None:
@@ -161,12 +161,8 @@ class Background:
 
     @classmethod
     def of(cls, version: Version, questions: Iterable[Question]) -> "Background":
-        questions = list(questions)
-        return cls(
-            version=version,
-            asked=tuple(q.link_id for q in questions if q.kind in BACKGROUND_KINDS),
-            shares={q.link_id: q for q in questions if q.has_share and q.kind not in BACKGROUND_KINDS},
-        )
+        background, shares = broken_down(questions)
+        return cls(version=version, asked=tuple(q.link_id for q in background), shares={q.link_id: q for q in shares})
 
 
 class _BackgroundTally:

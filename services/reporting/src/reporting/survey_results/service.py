@@ -44,12 +44,12 @@ from reporting.survey_results.schemas import (
 )
 from reporting.survey_results.tables_cache import TablesCache, collection_paused
 from reporting.survey_results.tabulation import (
-    BACKGROUND_KINDS,
     Level,
     LevelFigures,
     Question,
     QuestionFigures,
     UnitCounts,
+    broken_down,
     question_from_definition,
     tabulate,
 )
@@ -525,8 +525,7 @@ def _breakdowns(session: Session, tables: RoundTables) -> dict[Level, dict[str, 
     """Share positive by each background answer at every level of the round, for questions whose
     own share is published, and only where every group (including those who left the background
     question out) reaches k and no shown roll-up would give a withheld one away (``breakdowns``)."""
-    background = [q for q in tables.questions if q.kind in BACKGROUND_KINDS]
-    with_share = [q for q in tables.questions if q.has_share and q.kind not in BACKGROUND_KINDS]
+    background, with_share = broken_down(tables.questions)
     found: dict[Level, dict[str, list[ShownBreakdown]]] = {level: {} for level in tables.figures}
     if not background or not with_share:
         return found

@@ -74,6 +74,14 @@ def question_from_definition(definition: QuestionDefinition) -> Question:
     )
 
 
+def broken_down(questions: Iterable[Question]) -> tuple[list[Question], list[Question]]:
+    """The background questions (kön, åldersgrupp), and the questions with a share that breakdowns
+    split by them: what the projection counts by background and what reports show."""
+    questions = list(questions)
+    background = [q for q in questions if q.kind in BACKGROUND_KINDS]
+    return background, [q for q in questions if q.has_share and q.kind not in BACKGROUND_KINDS]
+
+
 @dataclass
 class UnitCounts:
     responses: int
