@@ -225,10 +225,10 @@ def _add_to_tallies(session: Session, rows: list[dict[str, Any]]) -> None:
     same key and the same questions (a row of other questions is left as it is)."""
     if not rows:
         return
-    rows.sort(key=itemgetter(*_TALLY_KEY))  # the order other writers lock rows in (``reporting.projection``)
     table = table_of(BackgroundTally)
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
+        rows.sort(key=itemgetter(*_TALLY_KEY))  # the order other writers lock rows in (``reporting.projection``)
         conflict = (
             f"ON CONFLICT ({', '.join(_TALLY_KEY)}) DO UPDATE SET "
             f"positive = {_added('positive')}, answered = {_added('answered')} "
@@ -244,15 +244,16 @@ def _add_to_tallies(session: Session, rows: list[dict[str, Any]]) -> None:
         )
     )
     earlier = {tuple(found[: len(key)]): found for found in there}
+    added = []
     for row in rows:
-        if (before := earlier.get(itemgetter(*_TALLY_KEY)(row))) is None:
-            continue
-        if before.link_ids != row["link_ids"]:
-            row.update(link_ids=before.link_ids, positive=before.positive, answered=before.answered)
-            continue
-        row["positive"] = [a + b for a, b in zip(before.positive, row["positive"], strict=True)]
-        row["answered"] = [a + b for a, b in zip(before.answered, row["answered"], strict=True)]
-    upsert_many(session, table, _TALLY_KEY, rows)
+        before = earlier.get(itemgetter(*_TALLY_KEY)(row))
+        if before is not None and before.link_ids != row["link_ids"]:
+            continue  # a row of other questions is left as it is
+        if before is not None:
+            row["positive"] = [a + b for a, b in zip(before.positive, row["positive"], strict=True)]
+            row["answered"] = [a + b for a, b in zip(before.answered, row["answered"], strict=True)]
+        added.append(row)
+    upsert_many(session, table, _TALLY_KEY, added)
 
 
 def _added(column: str) -> str:
